@@ -1,0 +1,67 @@
+import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import { ExitCode, UserError } from "../core/errors.ts";
+
+/**
+ * The `engine` command. Each sub-command is one file in this folder, loaded only when used so
+ * `engine --help` stays fast.
+ */
+export const main = defineCommand({
+  meta: {
+    name: "engine",
+    version: "0.1.0",
+    description:
+      "Cold-email pipeline engine: keeps Instantly campaigns fed from the warehouse, by the rules in definitions/.",
+  },
+  subCommands: {
+    // Each helper adds its command here: name: () => import("./name.ts").then((m) => m.default),
+  },
+});
+
+/** Resolve the (sub)command a raw argv addresses, for `--help` on any level. */
+async function resolveCommand(cmd: CommandDef, rawArgs: string[]): Promise<[CommandDef, CommandDef?]> {
+  const subs = typeof cmd.subCommands === "function" ? await cmd.subCommands() : await cmd.subCommands;
+  const name = rawArgs.find((a) => !a.startsWith("-"));
+  if (!subs || !name || !(name in subs)) return [cmd];
+  const entry = subs[name];
+  const sub = (typeof entry === "function" ? await entry() : await entry) as CommandDef;
+  const [leaf, parent] = await resolveCommand(sub, rawArgs.slice(rawArgs.indexOf(name) + 1));
+  return [leaf, parent ?? cmd];
+}
+
+export async function runCli(rawArgs: string[]): Promise<void> {
+  try {
+    if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h")) {
+      const [leaf, parent] = await resolveCommand(main, rawArgs);
+      await showUsage(leaf, parent);
+      return;
+    }
+    if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
+      console.log("0.1.0");
+      return;
+    }
+    await runCommand(main, { rawArgs });
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+}
+
+/** Print an error for a person and return the exit code. Stack traces only with ENGINE_DEBUG=1. */
+export function reportError(error: unknown): number {
+  if (error instanceof UserError) {
+    console.error(`error: ${error.message}`);
+    if (error.hint) console.error(`  hint: ${error.hint}`);
+    if (process.env.ENGINE_DEBUG && error.cause) console.error(error.cause);
+    return error.exitCode;
+  }
+  const e = error as { name?: string; code?: string; message?: string };
+  if (e?.name === "CLIError") {
+    // citty: unknown command or a missing required argument.
+    console.error(`error: ${e.message}`);
+    console.error("  hint: run `engine --help` (or `engine <command> --help`)");
+    return ExitCode.usage;
+  }
+  console.error(`error: ${e?.message ?? String(error)}`);
+  if (process.env.ENGINE_DEBUG) console.error(error);
+  else console.error("  (set ENGINE_DEBUG=1 for the stack trace)");
+  return ExitCode.failed;
+}
