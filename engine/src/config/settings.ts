@@ -89,6 +89,8 @@ export interface Settings {
   managedCampaignIds: string[];
   defaultProject: string;
   defaultLocation: string;
+  /** Where Dataform writes assertion views (`defaultAssertionDataset`). */
+  assertionDataset: string;
 }
 
 const fileSchema = z.object({
@@ -173,6 +175,7 @@ export function loadSettings(
     managedCampaignIds: [...new Set(segments.map((s) => s.campaignId))],
     defaultProject: parsedFile.data.defaultProject,
     defaultLocation: parsedFile.data.defaultLocation,
+    assertionDataset: parsedFile.data.defaultAssertionDataset ?? "dataform_assertions",
   };
 }
 
