@@ -101,4 +101,17 @@ export interface RunReport {
 
   /** Failed or rejected rows summarised by error class (e.g. `timeout`, `http_422`), never per lead. */
   errorsByClass: Record<string, number>;
+
+  /**
+   * The same error classes split by phase (drain: drain + blocklist rows; push: verify + add rows), when
+   * the loop tracks it, so the drain message and the sync message each show only their own errors.
+   * Without it both messages show `errorsByClass`.
+   */
+  errorsByPhase?: { drain?: Record<string, number>; push?: Record<string, number> };
+
+  /**
+   * Wall time of each phase in ms, when the loop measured it. The seeds report a duration and a
+   * leads-per-minute rate per message; without a phase time the messages use the whole run's time.
+   */
+  phaseDurationsMs?: { drain?: number; push?: number };
 }

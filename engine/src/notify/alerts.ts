@@ -1,0 +1,280 @@
+import type { RunReport } from "../core/run-report.ts";
+import { formatClock, formatClock24, formatCount, formatPercent, percentOf, round1 } from "./format.ts";
+import type { MessageDoc, OutgoingMessage } from "./message.ts";
+import { toOutgoing, utilizationPct, verificationSuccessPct } from "./render.ts";
+
+/**
+ * Alerts that mean something: each fires once when its condition starts and once when it clears
+ * (the practice of the best reverse-ETL tools: one notice per state change plus a recovery notice,
+ * never one per run). Measuring and deciding are pure functions; the previous state comes from the
+ * warehouse (alert-store.ts), so a restart or a new CI runner does not re-send or forget an alert.
+ *
+ * A condition that was not measured this run (no verification happened, no rows were written, a
+ * campaign missing from the pull) is `undefined`: it neither raises nor clears.
+ */
+
+export interface AlertThresholds {
+  /** Capacity utilisation warnings (inventory / cap). */
+  capacityWarnPct: number;
+  capacityCriticalPct: number;
+  /** Verified share of answered verifications below this → alert. */
+  verificationMinPct: number;
+  /** (rejected + failed) / attempted rows above this → alert. */
+  rowFailureMaxPct: number;
+  /** Campaign bounced / sent above this → alert. */
+  bounceMaxPct: number;
+  /** Campaigns with fewer sent emails are not judged (one bounce of ten is noise). */
+  bounceMinSent: number;
+  /** No succeeded-or-partial run for this long → alert. */
+  noSuccessHours: number;
+}
+
+export const defaultAlertThresholds: AlertThresholds = {
+  capacityWarnPct: 80,
+  capacityCriticalPct: 90,
+  verificationMinPct: 80,
+  rowFailureMaxPct: 10,
+  bounceMaxPct: 2,
+  bounceMinSent: 1,
+  noSuccessHours: 6,
+};
+
+/** Optional workflow_settings.yaml vars that override the defaults (all numbers, as strings). */
+export const alertThresholdVars: Record<keyof AlertThresholds, string> = {
+  capacityWarnPct: "alert_capacity_warn_pct",
+  capacityCriticalPct: "alert_capacity_critical_pct",
+  verificationMinPct: "alert_verification_min_pct",
+  rowFailureMaxPct: "alert_row_failure_max_pct",
+  bounceMaxPct: "alert_bounce_max_pct",
+  bounceMinSent: "alert_bounce_min_sent",
+  noSuccessHours: "alert_no_success_hours",
+};
+
+/** Thresholds from the settings' raw vars; a var that is not a non-negative number is named in the error. */
+export function alertThresholdsFromVars(rawVars: Record<string, string>): AlertThresholds {
+  const out = { ...defaultAlertThresholds };
+  for (const [field, name] of Object.entries(alertThresholdVars) as Array<[keyof AlertThresholds, string]>) {
+    const raw = rawVars[name];
+    if (raw === undefined || raw.trim() === "") continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) {
+      throw new Error(`workflow_settings.yaml var ${name} must be a number >= 0, got ${JSON.stringify(raw)}`);
+    }
+    out[field] = value;
+  }
+  return out;
+}
+
+/** Bounce figures of one campaign (from the latest instantly_campaigns snapshot). */
+export interface CampaignBounce {
+  campaignId: string;
+  campaignName?: string;
+  sent: number;
+  bounced: number;
+}
+
+export type AlertLevel = "warning" | "critical";
+
+export interface AlertMeasurement {
+  /** Stable key, e.g. `capacity_90`, `bounce_rate:<campaign id>`. */
+  key: string;
+  /** true = condition holds, false = it does not, undefined = not measured this run. */
+  active: boolean | undefined;
+  value?: number;
+  threshold: number;
+  level: AlertLevel;
+  /** "Capacity above 90%". */
+  raisedTitle: string;
+  /** "Capacity back under 90%". */
+  clearedTitle: string;
+  /** The figures behind it, one line, no PII. */
+  detail: string;
+}
+
+export type AlertStateName = "raised" | "cleared";
+
+export interface AlertState {
+  key: string;
+  state: AlertStateName;
+  value: number | null;
+  at: Date;
+}
+
+export interface AlertTransition {
+  key: string;
+  state: AlertStateName;
+  measurement: AlertMeasurement;
+}
+
+export interface MeasureInput {
+  campaignHealth?: CampaignBounce[];
+  /** finishedAt of the last `succeeded` or `partial` apply run before this one (null: none known). */
+  lastSuccessAt?: Date | null;
+  thresholds?: Partial<AlertThresholds>;
+}
+
+/** What this run says about every alert condition. Pure. */
+export function measureAlerts(report: RunReport, input: MeasureInput = {}): AlertMeasurement[] {
+  const t = { ...defaultAlertThresholds, ...(input.thresholds ?? {}) };
+  if (report.mode === "plan") return [];
+  const out: AlertMeasurement[] = [];
+  const completed = report.status === "succeeded" || report.status === "partial";
+
+  const util = utilizationPct(report);
+  const capDetail = `Inventory ${formatCount(report.capacity.inventoryAfter)} / ${formatCount(report.capacity.cap)} leads (${formatPercent(util)} utilized)`;
+  for (const [pct, level] of [
+    [t.capacityWarnPct, "warning"],
+    [t.capacityCriticalPct, "critical"],
+  ] as const) {
+    out.push({
+      key: `capacity_${pct}`,
+      active: completed && report.capacity.cap > 0 ? util > pct : undefined,
+      value: round1(util) ?? undefined,
+      threshold: pct,
+      level,
+      raisedTitle: `Capacity above ${pct}%`,
+      clearedTitle: `Capacity back under ${pct}%`,
+      detail: capDetail,
+    });
+  }
+
+  const v = report.verification;
+  const success = verificationSuccessPct(report);
+  out.push({
+    key: "verification_success",
+    active: completed && success !== undefined ? success < t.verificationMinPct : undefined,
+    ...(success === undefined ? {} : { value: round1(success) as number }),
+    threshold: t.verificationMinPct,
+    level: "warning",
+    raisedTitle: `Verification success under ${t.verificationMinPct}%`,
+    clearedTitle: `Verification success back at ${t.verificationMinPct}% or more`,
+    detail: `Verified ${formatCount(v.verified)} of ${formatCount(v.verified + v.invalid + v.catchAll)} answered (${formatPercent(success)}); ${formatCount(v.invalid)} invalid, ${formatCount(v.catchAll)} catch-all`,
+  });
+
+  const rows = report.adds.attempted + report.drain.attempted;
+  const bad = report.adds.rejected + report.adds.failed + report.drain.failed;
+  const failurePct = percentOf(bad, rows);
+  out.push({
+    key: "row_failure_rate",
+    active: completed && failurePct !== undefined ? failurePct > t.rowFailureMaxPct : undefined,
+    ...(failurePct === undefined ? {} : { value: round1(failurePct) as number }),
+    threshold: t.rowFailureMaxPct,
+    level: "warning",
+    raisedTitle: `Row failure rate above ${t.rowFailureMaxPct}%`,
+    clearedTitle: `Row failure rate back under ${t.rowFailureMaxPct}%`,
+    detail: `${formatCount(bad)} of ${formatCount(rows)} rows rejected or failed (${formatPercent(failurePct)})`,
+  });
+
+  for (const c of input.campaignHealth ?? []) {
+    const pct = c.sent >= Math.max(1, t.bounceMinSent) ? percentOf(c.bounced, c.sent) : undefined;
+    const name = c.campaignName ?? c.campaignId;
+    out.push({
+      key: `bounce_rate:${c.campaignId}`,
+      active: pct === undefined ? undefined : pct > t.bounceMaxPct,
+      ...(pct === undefined ? {} : { value: round1(pct) as number }),
+      threshold: t.bounceMaxPct,
+      level: "critical",
+      raisedTitle: `Bounce rate above ${t.bounceMaxPct}% in ${name}`,
+      clearedTitle: `Bounce rate back under ${t.bounceMaxPct}% in ${name}`,
+      detail: `${name}: ${formatCount(c.bounced)} bounced of ${formatCount(c.sent)} sent (${formatPercent(pct)})`,
+    });
+  }
+
+  if (report.status !== "skipped") {
+    out.push({
+      key: "run_failed",
+      active: report.status === "failed",
+      threshold: 0,
+      level: "critical",
+      raisedTitle: "Run failed",
+      clearedTitle: "Runs are completing again",
+      detail:
+        report.status === "failed"
+          ? `Run ${report.runId} failed: ${(report.error ?? "no error recorded").slice(0, 300)}`
+          : `Run ${report.runId} finished ${report.status}`,
+    });
+  }
+
+  const last = completed ? report.finishedAt : input.lastSuccessAt;
+  const hours = last ? (report.finishedAt.getTime() - last.getTime()) / 3_600_000 : undefined;
+  out.push({
+    key: "no_success",
+    active: hours === undefined ? undefined : hours > t.noSuccessHours,
+    ...(hours === undefined ? {} : { value: Math.round(hours * 10) / 10 }),
+    threshold: t.noSuccessHours,
+    level: "critical",
+    raisedTitle: `No successful run for ${t.noSuccessHours} hours`,
+    clearedTitle: "A run succeeded again",
+    detail: last
+      ? `Last completed run finished ${last.toISOString()} (${(hours ?? 0).toFixed(1)} h before this run)`
+      : "",
+  });
+  return out;
+}
+
+/**
+ * Compare this run's measurements with the last recorded state of each alert. Pure.
+ * Raised once when a condition starts (no state, or last state cleared); cleared once when it stops
+ * (last state raised). Unmeasured conditions keep their state.
+ */
+export function evaluateAlerts(
+  previous: ReadonlyMap<string, AlertState>,
+  measurements: readonly AlertMeasurement[],
+): AlertTransition[] {
+  const out: AlertTransition[] = [];
+  for (const m of measurements) {
+    if (m.active === undefined) continue;
+    const wasRaised = previous.get(m.key)?.state === "raised";
+    if (m.active && !wasRaised) out.push({ key: m.key, state: "raised", measurement: m });
+    else if (!m.active && wasRaised) out.push({ key: m.key, state: "cleared", measurement: m });
+  }
+  return out;
+}
+
+/** The alert as a message (all variants), seed-style: title line, one details section, logs link. */
+export function renderAlertMessage(
+  transition: AlertTransition,
+  report: RunReport,
+  options: { timeZone: string },
+): OutgoingMessage {
+  const m = transition.measurement;
+  const raised = transition.state === "raised";
+  const emoji = raised ? (m.level === "critical" ? "🚨" : "⚠️") : "✅";
+  const headline = raised
+    ? `Cold Email Alert: ${m.raisedTitle}`
+    : `Cold Email Alert Resolved: ${m.clearedTitle}`;
+  const lines = [
+    m.detail ? `• ${m.detail}` : "",
+    `• Threshold: ${m.threshold}`,
+    `• Run: ${report.runId}`,
+  ].filter(Boolean);
+  const doc: MessageDoc = {
+    kind: "alert",
+    emoji,
+    headline,
+    timeLabel: formatClock(report.finishedAt, options.timeZone),
+    sections: [{ emoji: "📌", heading: "Details", lines }],
+    ...(report.ciRunUrl ? { linkUrl: report.ciRunUrl } : {}),
+  };
+  return toOutgoing(
+    doc,
+    {
+      title: `${headline} - ${doc.timeLabel}`,
+      shortTitle: `Cold Email Alert - ${formatClock24(report.finishedAt, options.timeZone)}`,
+    },
+    {
+      operation: "alert",
+      run_id: report.runId,
+      timestamp: report.finishedAt.toISOString(),
+      alert: m.key,
+      state: transition.state,
+      level: m.level,
+      title: raised ? m.raisedTitle : m.clearedTitle,
+      value: m.value ?? null,
+      threshold: m.threshold,
+      detail: m.detail,
+      github_run_url: report.ciRunUrl ?? null,
+    },
+    m.key,
+  );
+}

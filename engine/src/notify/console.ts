@@ -1,0 +1,32 @@
+import type { OutgoingMessage } from "./message.ts";
+import { redactText } from "./pii.ts";
+import type { AdapterConfig, DeliveryResult, Notifier } from "./port.ts";
+
+/**
+ * The default when no channel is configured (local runs, the demo): the message as it would be
+ * posted, for a terminal, framed so it stands apart from progress output. Same PII guard as the
+ * network adapters.
+ */
+export interface ConsoleConfig extends AdapterConfig {
+  write?: (text: string) => void;
+}
+
+export function createConsoleNotifier(config: ConsoleConfig): Notifier {
+  const write = config.write ?? ((text: string) => process.stdout.write(text));
+  return {
+    kind: "console",
+    description: "console (set ECHO_API_BASE_URL + ECHO_API_TOKEN, or SLACK_WEBHOOK_URL, to post)",
+    async send(message: OutgoingMessage): Promise<DeliveryResult> {
+      const guarded = redactText(message.terminalText, config.secrets);
+      const rule = "─".repeat(60);
+      write(`${rule}\n${guarded.value}\n${rule}\n`);
+      return {
+        ok: true,
+        adapter: "console",
+        message: message.kind,
+        attempts: 1,
+        redactions: guarded.redactions,
+      };
+    },
+  };
+}
