@@ -75,3 +75,48 @@ export async function ensureContract(conn: DuckDBConnection, settings: Settings)
   for (const def of rawTables) await conn.run(duckCreateTable(def, s.raw, tableName(def.name)));
   for (const def of opsTables) await conn.run(duckCreateTable(def, s.ops));
 }
+
+/** The raw input tables' schema and (var-renamable) names, and their quoted qualified form. */
+export function rawTableNames(settings: Settings) {
+  const schema = settings.vars.raw_dataset;
+  const q = (table: string) => `"${schema}"."${table}"`;
+  return {
+    schema,
+    leads: { schema, table: settings.vars.leads_table, qualified: q(settings.vars.leads_table) },
+    dnc: { schema, table: settings.vars.dnc_table, qualified: q(settings.vars.dnc_table) },
+  };
+}
+
+/** Column names of a table in order (empty when it does not exist). */
+export async function tableColumns(
+  conn: DuckDBConnection,
+  schema: string,
+  table: string,
+): Promise<Array<{ name: string; type: string }>> {
+  const reader = await conn.runAndReadAll(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+     WHERE table_schema = $schema AND table_name = $table ORDER BY ordinal_position`,
+    { schema, table },
+  );
+  return reader.getRowObjectsJS() as Array<{ name: string; type: string }>;
+}
+
+/**
+ * Run `fn` inside one DuckDB transaction on `conn`: every change lands together or not at all
+ * (used to replace a raw table's contents, so readers never see it half-filled or empty).
+ */
+export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  await conn.run("BEGIN TRANSACTION");
+  try {
+    const value = await fn();
+    await conn.run("COMMIT");
+    return value;
+  } catch (error) {
+    try {
+      await conn.run("ROLLBACK");
+    } catch {
+      // The transaction may already be aborted; the original error is the one that matters.
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+import { defineCommand } from "citty";
+import { warehousePath } from "../config/paths.ts";
+import { loadSettings, parseVarsOverride } from "../config/settings.ts";
+import { type LoadResult, loadDnc, loadLeads } from "../local/load.ts";
+import { openDuckDb } from "../warehouse/duckdb.ts";
+
+/**
+ * `engine load leads|dnc <file>`: load a team's own CSV or Parquet file into the local warehouse.
+ * Validation happens before anything is written; a bad file leaves the table as it was.
+ */
+const sharedArgs = {
+  file: {
+    type: "positional",
+    description: "A .csv (header row, comma/semicolon/tab separated, UTF-8), .tsv or .parquet file",
+    required: true,
+  },
+  append: {
+    type: "boolean",
+    description: "Add the file's rows to the table instead of replacing its contents",
+    default: false,
+  },
+  format: { type: "string", description: "csv or parquet, when the extension does not tell" },
+  vars: {
+    type: "string",
+    description: "Override workflow_settings.yaml vars, e.g. --vars raw_dataset=my_raw",
+  },
+  json: { type: "boolean", description: "Print the result as JSON (for scripts)", default: false },
+} as const;
+
+function loader(which: "leads" | "dnc", description: string) {
+  return defineCommand({
+    meta: { name: which, description },
+    args: sharedArgs,
+    async run({ args }) {
+      const settings = loadSettings({ overrides: parseVarsOverride(args.vars) });
+      const warehouse = await openDuckDb(warehousePath());
+      const started = performance.now();
+      try {
+        const load = which === "leads" ? loadLeads : loadDnc;
+        const result = await load(warehouse.conn, settings, String(args.file), {
+          append: Boolean(args.append),
+          format: args.format,
+        });
+        const seconds = Math.round((performance.now() - started) / 100) / 10;
+        if (args.json) {
+          process.stdout.write(`${JSON.stringify({ ...result, seconds, warehouse: warehouse.path })}\n`);
+          return;
+        }
+        console.log(describe(result, seconds, warehouse.path));
+      } finally {
+        warehouse.close();
+      }
+    },
+  });
+}
+
+function describe(r: LoadResult, seconds: number, warehouse: string): string {
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  const lines = [
+    r.mode === "append"
+      ? `Appended ${fmt(r.rows)} rows to ${r.table} (now ${fmt(r.totalRows)}) in ${seconds} s`
+      : `Loaded ${fmt(r.rows)} rows into ${r.table} (replacing ${fmt(r.previousRows)}) in ${seconds} s`,
+    `  file:      ${r.file} (${r.format})`,
+  ];
+  if (r.skippedRows > 0) {
+    const key = r.table.endsWith("leads") ? "email" : "value";
+    lines.push(
+      `  skipped ${fmt(r.skippedRows)} rows with a blank ${key} (first at data row ${r.firstSkippedRow})`,
+    );
+  }
+  if (r.extraColumns.length > 0) {
+    lines.push(`  extra columns kept as VARCHAR (for custom_variables): ${r.extraColumns.join(", ")}`);
+  }
+  if (r.ignoredColumns.length > 0) lines.push(`  columns ignored: ${r.ignoredColumns.join(", ")}`);
+  lines.push(`  warehouse: ${warehouse}`);
+  return lines.join("\n");
+}
+
+export default defineCommand({
+  meta: {
+    name: "load",
+    description:
+      "Load your own leads or DNC list (CSV or Parquet) into the local warehouse; columns are checked first, a bad file changes nothing.",
+  },
+  subCommands: {
+    leads: loader(
+      "leads",
+      "Load leads: `email` required; known columns (first_name, last_name, merchant_name, platform_domain, state, " +
+        "country_code, estimated_sales_yearly, employee_count, product_count, avg_price, klaviyo_installed_at, source, " +
+        "updated_at) must cast to their types; other columns are kept as VARCHAR for custom_variables.",
+    ),
+    dnc: loader(
+      "dnc",
+      "Load the do-not-contact list: `value` and `kind` (email|domain) required; reason, source, added_at optional.",
+    ),
+  },
+});
