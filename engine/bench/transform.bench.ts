@@ -1,0 +1,82 @@
+/**
+ * Transform benchmark: seed the local warehouse with N synthetic leads (a temp DuckDB file), then run
+ * the repo's real Dataform graph on it with transformLocal, as `engine transform` does. Compiles once
+ * (the compile time is reported separately; it does not depend on N). Wall time and peak RSS per case.
+ *
+ *   npm run bench -- transform                 100k, 300k, 1M leads
+ *   BENCH_LEADS=50000 npm run bench -- transform
+ *   BENCH_MEMORY_LIMIT=512MB npm run bench -- transform   (cap DuckDB's buffer pool)
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadSettings } from "../src/config/settings.ts";
+import { compileProject } from "../src/dataform/compile.ts";
+import { transformLocal } from "../src/dataform/transform.ts";
+import { seedWarehouse } from "../src/local/seed.ts";
+import { ensureContract, openDuckDb } from "../src/warehouse/duckdb.ts";
+import { measure, report } from "./measure.ts";
+
+const cases = (process.env.BENCH_LEADS ?? "100000,300000,1000000").split(",").map(Number);
+const settings = loadSettings({ overrides: { dialect: "duckdb" } });
+const compiled = await measure(() =>
+  compileProject({ projectDir: settings.projectDir, vars: settings.rawVars }),
+);
+report("transform", "compile", { wall_ms: compiled.wallMs, peak_rss_mb: compiled.peakRssMb });
+const graph = compiled.value;
+
+const dir = mkdtempSync(path.join(tmpdir(), "bench-transform-"));
+try {
+  for (const leads of cases) {
+    const file = path.join(dir, `w-${leads}.duckdb`);
+    const seeded = await openDuckDb(file);
+    await ensureContract(seeded.conn, settings);
+    const seedTime = await measure(() => seedWarehouse(seeded.conn, settings, { leads, seed: 1 }));
+    seeded.close();
+    process.stderr.write(`seeded ${leads.toLocaleString("en-US")} leads in ${seedTime.wallMs} ms\n`);
+
+    const warehouse = await openDuckDb(file);
+    // Optional cap on DuckDB's buffer pool (default: 80% of RAM), to see how memory behaves when bounded.
+    if (process.env.BENCH_MEMORY_LIMIT) {
+      await warehouse.conn.run(`SET memory_limit = '${process.env.BENCH_MEMORY_LIMIT.replace(/'/g, "")}'`);
+    }
+    const run = await measure(() => transformLocal({ settings, conn: warehouse.conn, graph }));
+    const first = run.value;
+    const second = await measure(() => transformLocal({ settings, conn: warehouse.conn, graph }));
+    warehouse.close();
+    rmSync(file, { force: true });
+    rmSync(`${file}.wal`, { force: true });
+    const failed = first.actions.filter((a) => a.status !== "ok");
+    if (failed.length > 0) {
+      process.stderr.write(
+        `  ${failed.length} actions did not succeed: ${failed.map((a) => `${a.name}: ${a.error}`).join("; ")}\n`,
+      );
+    }
+    const ranked = [...first.actions].sort((a, b) => b.ms - a.ms);
+    const slowest = ranked[0];
+    process.stderr.write(
+      `  slowest actions: ${ranked
+        .slice(0, 5)
+        .map((a) => `${a.name} (${a.type}) ${Math.round(a.ms)} ms`)
+        .join(", ")}\n`,
+    );
+    report("transform", `${label(leads)} leads`, {
+      wall_ms: run.wallMs,
+      rerun_wall_ms: second.wallMs,
+      peak_rss_mb: Math.max(run.peakRssMb, second.peakRssMb),
+      actions: first.actions.length,
+      failed: failed.length,
+      slowest: slowest ? `${slowest.name} ${Math.round(slowest.ms)} ms` : "",
+    });
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function label(n: number): string {
+  return n >= 1_000_000 && n % 1_000_000 === 0
+    ? `${n / 1_000_000}M`
+    : n >= 1000
+      ? `${Math.round(n / 1000)}k`
+      : String(n);
+}

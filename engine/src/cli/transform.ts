@@ -1,0 +1,126 @@
+import { defineCommand } from "citty";
+import { warehousePath } from "../config/paths.ts";
+import { loadSettings, parseVarsOverride } from "../config/settings.ts";
+import { ExitCode } from "../core/errors.ts";
+import type { ActionResult, ProgressEvent } from "../dataform/runner.ts";
+import { transformLocal } from "../dataform/transform.ts";
+import { openDuckDb } from "../warehouse/duckdb.ts";
+
+/**
+ * `engine transform`: compile the Dataform project for DuckDB and run the graph on the local warehouse
+ * (the DuckDB file of `engine seed`/`engine load`). One progress line per action, then a timing summary.
+ * Exits non-zero when an action, an assertion or a unit test fails.
+ */
+export default defineCommand({
+  meta: {
+    name: "transform",
+    description:
+      "Run the Dataform rules on the local DuckDB warehouse (compile with dialect=duckdb, then views, tables, incrementals, assertions).",
+  },
+  args: {
+    tags: { type: "string", description: "Only actions with one of these tags, e.g. --tags staging,outputs" },
+    actions: {
+      type: "string",
+      description:
+        "Only these actions (name or schema.name), e.g. --actions push_queue,cold_email.drain_queue",
+    },
+    "include-deps": {
+      type: "boolean",
+      description: "With --tags/--actions: also run what the selected actions depend on",
+      default: false,
+    },
+    "full-refresh": {
+      type: "boolean",
+      description: "Rebuild incremental tables from scratch",
+      default: false,
+    },
+    "run-tests": {
+      type: "boolean",
+      description: 'Run the type:"test" unit tests first; nothing else runs if one fails',
+      default: false,
+    },
+    vars: {
+      type: "string",
+      description: "Override workflow_settings.yaml vars, e.g. --vars cooldown_days=30",
+    },
+    json: {
+      type: "boolean",
+      description: "Print the run result as JSON (progress goes to stderr)",
+      default: false,
+    },
+  },
+  async run({ args }) {
+    const settings = loadSettings({ overrides: { ...parseVarsOverride(args.vars), dialect: "duckdb" } });
+    const list = (v: string | undefined) =>
+      v === undefined
+        ? undefined
+        : v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean);
+    const file = warehousePath();
+    const log = args.json
+      ? (line: string) => process.stderr.write(`${line}\n`)
+      : (line: string) => console.log(line);
+    const warehouse = await openDuckDb(file);
+    try {
+      log(`transform: compiling for DuckDB, warehouse ${file}`);
+      const result = await transformLocal({
+        settings,
+        conn: warehouse.conn,
+        tags: list(args.tags),
+        actions: list(args.actions),
+        includeDependencies: args["include-deps"],
+        fullRefresh: args["full-refresh"],
+        runTests: args["run-tests"],
+        onProgress: (e) => {
+          const line = progressLine(e);
+          if (line) log(line);
+        },
+      });
+      const failures = result.actions.filter((a) => a.status === "failed");
+      if (args.json) {
+        const { graph: _graph, ...rest } = result;
+        process.stdout.write(
+          `${JSON.stringify({ ...rest, actions: rest.actions.map(({ sample: _s, ...a }) => a) }, null, 2)}\n`,
+        );
+      } else {
+        log(timingSummary(result.actions, result.ms, result.compileMs));
+        for (const f of failures) log(`✗ ${f.name}: ${f.error ?? "failed"}`);
+      }
+      if (!result.ok) process.exitCode = ExitCode.failed;
+    } finally {
+      warehouse.close();
+    }
+  },
+});
+
+/** `[3/12] ✓ view        cold_email_staging.stg_leads   12 ms  300,000 rows` */
+export function progressLine(e: ProgressEvent): string | undefined {
+  if (e.kind !== "done") return undefined;
+  const r = e.result;
+  const mark = r.status === "ok" ? "✓" : r.status === "failed" ? "✗" : "-";
+  const width = String(e.total).length;
+  const rows =
+    r.rows === undefined || r.status === "skipped" ? "" : `  ${r.rows.toLocaleString("en-US")} rows`;
+  const mode = r.mode ? ` (${r.mode})` : "";
+  const status = r.status === "ok" ? "" : `  ${r.status.toUpperCase()}`;
+  return `[${String(e.index + 1).padStart(width)}/${e.total}] ${mark} ${r.type.padEnd(11)} ${r.name.padEnd(44)} ${`${Math.round(r.ms)} ms`.padStart(8)}${rows}${mode}${status}`;
+}
+
+/** Totals by status and the slowest actions. */
+export function timingSummary(actions: ActionResult[], totalMs: number, compileMs: number): string {
+  const by = (s: string) => actions.filter((a) => a.status === s).length;
+  const slowest = [...actions]
+    .filter((a) => a.status !== "skipped")
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5)
+    .map((a) => `${a.name} ${Math.round(a.ms)} ms`)
+    .join(", ");
+  return [
+    `transform: ${by("ok")} ok, ${by("failed")} failed, ${by("skipped")} skipped in ${Math.round(totalMs)} ms (+ ${compileMs} ms compile)`,
+    slowest ? `  slowest: ${slowest}` : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
+}

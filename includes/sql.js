@@ -1,0 +1,253 @@
+/**
+ * Dialect helpers for SQLX, selected by the `dialect` var (`bigquery` in production, `duckdb` for the
+ * local warehouse and tests: `--vars=dialect=duckdb`). Use them only for constructs that differ between
+ * the two engines in SYNTAX (unit keywords, SAFE_CAST, STRUCT, EXCEPT); function-shaped BigQuery calls
+ * (CURRENT_TIMESTAMP(), TIMESTAMP_SUB, GENERATE_UUID, REGEXP_CONTAINS, JSON_VALUE, SAFE_DIVIDE ...) also
+ * run on DuckDB through the runner's shim macros (engine/src/dataform/shims.ts).
+ *
+ * LEXICAL RULE: every helper emits BigQuery lexical syntax in BOTH dialects: identifiers in backticks
+ * (never "double quotes", which BigQuery reads as a string), string literals as '...' with backslash
+ * escapes (use `str()`). The DuckDB runner passes all compiled SQL through a lexical normaliser that
+ * turns backticks into "identifiers" and BigQuery literals into DuckDB '...' literals, so DuckDB-only
+ * function names are fine but DuckDB-only quoting is not.
+ *
+ * BigQuery scripting (`DECLARE`, `SET`, `EXECUTE IMMEDIATE`) has no DuckDB form: gate it on the dialect,
+ * e.g. `pre_operations { ${when(!sql.isDuck(), "DECLARE run_ts TIMESTAMP DEFAULT CURRENT_TIMESTAMP()")} }`.
+ * The runner refuses an ungated DECLARE with a message saying exactly this.
+ *
+ * CommonJS on purpose: Dataform evaluates includes in its own sandbox with `require`/`module.exports`.
+ */
+
+/** The active dialect, `bigquery` or `duckdb`, from the compile-time `dialect` var. */
+const dialect = String(
+  (typeof dataform !== "undefined" && dataform.projectConfig.vars && dataform.projectConfig.vars.dialect) ||
+    "bigquery",
+).toLowerCase();
+if (dialect !== "bigquery" && dialect !== "duckdb") {
+  throw new Error(`includes/sql.js: vars.dialect must be bigquery or duckdb, got ${JSON.stringify(dialect)}`);
+}
+
+/** True when compiling for the local DuckDB warehouse. */
+function isDuck() {
+  return dialect === "duckdb";
+}
+
+/** Pick the BigQuery or the DuckDB text: `sql.pick("COUNTIF(x)", "count_if(x)")`. */
+function pick(bigquery, duckdb) {
+  return isDuck() ? duckdb : bigquery;
+}
+
+/** A string literal in BigQuery lexical form ('...' with backslash escapes); safe in both dialects. */
+function str(value) {
+  return `'${String(value).replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n")}'`;
+}
+
+/** A list of string literals for IN (...): `x IN (${sql.strList(["a","b"])})`. */
+function strList(values) {
+  return values.map(str).join(", ");
+}
+
+const DUCK_TYPES = {
+  INT64: "BIGINT",
+  INTEGER: "BIGINT",
+  FLOAT64: "DOUBLE",
+  NUMERIC: "DECIMAL(38, 9)",
+  BIGNUMERIC: "DECIMAL(38, 18)",
+  STRING: "VARCHAR",
+  BOOL: "BOOLEAN",
+  BOOLEAN: "BOOLEAN",
+  TIMESTAMP: "TIMESTAMPTZ",
+  DATETIME: "TIMESTAMP",
+  DATE: "DATE",
+  JSON: "JSON",
+  BYTES: "BLOB",
+};
+
+/** A BigQuery type name in the active dialect (BigQuery TIMESTAMP is an instant: DuckDB TIMESTAMPTZ). */
+function type(bigqueryType) {
+  const key = String(bigqueryType).toUpperCase();
+  if (!isDuck()) return key;
+  const mapped = DUCK_TYPES[key];
+  if (!mapped) throw new Error(`includes/sql.js: no DuckDB mapping for type ${JSON.stringify(bigqueryType)}`);
+  return mapped;
+}
+
+/** CAST that yields NULL instead of failing (BigQuery SAFE_CAST, DuckDB TRY_CAST); `type` is a BigQuery type. */
+function safeCast(expr, bigqueryType) {
+  return pick(`SAFE_CAST(${expr} AS ${type(bigqueryType)})`, `TRY_CAST(${expr} AS ${type(bigqueryType)})`);
+}
+
+/** Plain CAST with a BigQuery type name mapped for the dialect. */
+function cast(expr, bigqueryType) {
+  return `CAST(${expr} AS ${type(bigqueryType)})`;
+}
+
+/** Whole days between two DATEs, `later - earlier` (calendar days, like BigQuery DATE_DIFF(..., DAY)). */
+function dateDiffDays(later, earlier) {
+  return pick(`DATE_DIFF(${later}, ${earlier}, DAY)`, `date_diff('day', ${earlier}, ${later})`);
+}
+
+/** Whole 24-hour periods between two TIMESTAMPs, truncated (BigQuery TIMESTAMP_DIFF(..., DAY)). */
+function timestampDiffDays(later, earlier) {
+  return pick(`TIMESTAMP_DIFF(${later}, ${earlier}, DAY)`, `date_sub('day', ${earlier}, ${later})`);
+}
+
+/** A TIMESTAMP `n` days (an integer expression or number) before `ts`. */
+function timestampSubDays(ts, n) {
+  return pick(`TIMESTAMP_SUB(${ts}, INTERVAL ${n} DAY)`, `(${ts} - to_days(CAST(${n} AS INTEGER)))`);
+}
+
+/** A TIMESTAMP `n` days (an integer expression or number) after `ts`. */
+function timestampAddDays(ts, n) {
+  return pick(`TIMESTAMP_ADD(${ts}, INTERVAL ${n} DAY)`, `(${ts} + to_days(CAST(${n} AS INTEGER)))`);
+}
+
+const TRUNC_UNITS = ["day", "week", "month", "quarter", "year"];
+
+/**
+ * A DATE truncated to `unit` (day|week|month|quarter|year), as a DATE in both dialects. Weeks start on
+ * Monday (BigQuery ISOWEEK = DuckDB's week) so both engines agree.
+ */
+function dateTrunc(expr, unit) {
+  const u = String(unit).toLowerCase();
+  if (!TRUNC_UNITS.includes(u)) {
+    throw new Error(
+      `includes/sql.js dateTrunc: unit must be one of ${TRUNC_UNITS.join("|")}, got ${JSON.stringify(unit)}`,
+    );
+  }
+  return pick(
+    `DATE_TRUNC(${expr}, ${u === "week" ? "ISOWEEK" : u.toUpperCase()})`,
+    `CAST(date_trunc('${u}', ${expr}) AS DATE)`,
+  );
+}
+
+/** A TIMESTAMP truncated to `unit` (day|week|month|quarter|year) in UTC; weeks start on Monday. */
+function timestampTrunc(expr, unit) {
+  const u = String(unit).toLowerCase();
+  if (!TRUNC_UNITS.includes(u)) {
+    throw new Error(
+      `includes/sql.js timestampTrunc: unit must be one of ${TRUNC_UNITS.join("|")}, got ${JSON.stringify(unit)}`,
+    );
+  }
+  return pick(
+    `TIMESTAMP_TRUNC(${expr}, ${u === "week" ? "ISOWEEK" : u.toUpperCase()})`,
+    `date_trunc('${u}', ${expr})`,
+  );
+}
+
+/** TRUE when `col` contains a match of the regular expression `re` anywhere (partial match in both). */
+function regexpContains(col, re) {
+  return pick(`REGEXP_CONTAINS(${col}, ${str(re)})`, `regexp_matches(${col}, ${str(re)})`);
+}
+
+/** Lower-case hex MD5 of a STRING (BigQuery TO_HEX(MD5(x)), DuckDB md5(x)). */
+function md5Hex(expr) {
+  return pick(`TO_HEX(MD5(${expr}))`, `md5(${expr})`);
+}
+
+/** The scalar at JSONPath `path` (e.g. '$.a.b') of a JSON/STRING value, as a STRING. */
+function jsonValue(json, path) {
+  return pick(`JSON_VALUE(${json}, ${str(path)})`, `json_extract_string(${json}, ${str(path)})`);
+}
+
+/** Alias of jsonValue, named after DuckDB's function. */
+function jsonExtractString(json, path) {
+  return jsonValue(json, path);
+}
+
+/** A JSON string of a row alias or a STRUCT value (BigQuery TO_JSON_STRING, DuckDB to_json()::VARCHAR). */
+function toJsonString(expr) {
+  return pick(`TO_JSON_STRING(${expr})`, `CAST(to_json(${expr}) AS VARCHAR)`);
+}
+
+/** A STRUCT from `{name: expr}` (BigQuery STRUCT(expr AS name), DuckDB struct_pack(name := expr)). */
+function struct(fields) {
+  const entries = Object.entries(fields);
+  return pick(
+    `STRUCT(${entries.map(([k, v]) => `${v} AS ${k}`).join(", ")})`,
+    `struct_pack(${entries.map(([k, v]) => `${k} := ${v}`).join(", ")})`,
+  );
+}
+
+/** The current instant as a TIMESTAMP (TIMESTAMPTZ on DuckDB). */
+function currentTs() {
+  return pick("CURRENT_TIMESTAMP()", "get_current_timestamp()");
+}
+
+/** `a / b`, NULL when b is 0 (BigQuery SAFE_DIVIDE). */
+function safeDivide(a, b) {
+  return pick(`SAFE_DIVIDE(${a}, ${b})`, `(CASE WHEN (${b}) = 0 THEN NULL ELSE (${a}) / (${b}) END)`);
+}
+
+/** A random UUID string per row. */
+function uuid() {
+  return pick("GENERATE_UUID()", "CAST(uuid() AS VARCHAR)");
+}
+
+/** `SELECT * EXCEPT (a, b)` in BigQuery, `* EXCLUDE (a, b)` in DuckDB: `SELECT ${sql.starExcept(["a"])}`. */
+function starExcept(columns, alias) {
+  const star = alias ? `${alias}.*` : "*";
+  return `${star} ${pick("EXCEPT", "EXCLUDE")} (${columns.join(", ")})`;
+}
+
+/**
+ * A row alias as a JSON object without the listed columns (BigQuery JSON_REMOVE(TO_JSON(row), '$.c'),
+ * DuckDB json_merge_patch with nulls, which removes keys). Used to carry unknown extra columns along.
+ */
+function rowJsonExcept(alias, columns) {
+  return pick(
+    `JSON_REMOVE(TO_JSON(${alias}), ${columns.map((c) => str(`$.${c}`)).join(", ")})`,
+    `json_merge_patch(to_json(${alias}), ${str(JSON.stringify(Object.fromEntries(columns.map((c) => [c, null]))))})`,
+  );
+}
+
+/**
+ * The deterministic action id both engines and the TypeScript engine compute identically: lower-case
+ * hex MD5 of `op|email|campaign_id|pull_run_id` (NULL parts as empty strings). In TypeScript:
+ * `createHash("md5").update([op, email, campaignId ?? "", runId ?? ""].join("|")).digest("hex")`.
+ */
+function actionId(opExpr, emailExpr, campaignExpr, runIdExpr) {
+  const part = (e) => `coalesce(${e}, '')`;
+  return md5Hex(`concat(${[opExpr, emailExpr, campaignExpr, runIdExpr].map(part).join(", '|', ")})`);
+}
+
+/** Whole seconds between two TIMESTAMPs, `later - earlier` (BigQuery TIMESTAMP_DIFF(..., SECOND)). */
+function timestampDiffSeconds(later, earlier) {
+  return pick(`TIMESTAMP_DIFF(${later}, ${earlier}, SECOND)`, `date_diff('second', ${earlier}, ${later})`);
+}
+
+/** A JSON object from alternating key/value expressions (BigQuery JSON_OBJECT, DuckDB json_object). */
+function jsonObject(pairs) {
+  return `${pick("JSON_OBJECT", "json_object")}(${pairs.map(([k, v]) => `${k}, ${v}`).join(", ")})`;
+}
+
+module.exports = {
+  timestampDiffSeconds,
+  jsonObject,
+  rowJsonExcept,
+  actionId,
+  dialect,
+  isDuck,
+  pick,
+  str,
+  strList,
+  type,
+  safeCast,
+  cast,
+  dateDiffDays,
+  timestampDiffDays,
+  timestampSubDays,
+  timestampAddDays,
+  dateTrunc,
+  timestampTrunc,
+  regexpContains,
+  md5Hex,
+  jsonValue,
+  jsonExtractString,
+  toJsonString,
+  struct,
+  currentTs,
+  safeDivide,
+  uuid,
+  starExcept,
+};
