@@ -5,7 +5,7 @@
  *
  *   npm run bench -- transform                 100k, 300k, 1M leads
  *   BENCH_LEADS=50000 npm run bench -- transform
- *   BENCH_MEMORY_LIMIT=512MB npm run bench -- transform   (cap DuckDB's buffer pool)
+ *   ENGINE_DUCKDB_MEMORY_LIMIT=2GB npm run bench -- transform   (DuckDB's buffer pool; default 512MB)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,10 +36,6 @@ try {
     process.stderr.write(`seeded ${leads.toLocaleString("en-US")} leads in ${seedTime.wallMs} ms\n`);
 
     const warehouse = await openDuckDb(file);
-    // Optional cap on DuckDB's buffer pool (default: 80% of RAM), to see how memory behaves when bounded.
-    if (process.env.BENCH_MEMORY_LIMIT) {
-      await warehouse.conn.run(`SET memory_limit = '${process.env.BENCH_MEMORY_LIMIT.replace(/'/g, "")}'`);
-    }
     const run = await measure(() => transformLocal({ settings, conn: warehouse.conn, graph }));
     const first = run.value;
     const second = await measure(() => transformLocal({ settings, conn: warehouse.conn, graph }));

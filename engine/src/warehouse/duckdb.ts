@@ -22,12 +22,26 @@ export const duckdbOptions = {
   autoload_known_extensions: "false",
 } as const;
 
+/**
+ * Bound DuckDB's memory for file-backed warehouses so a million-lead transform or seed spills to a
+ * temp folder next to the file instead of growing with the input (DuckDB's default is 80% of RAM).
+ * `ENGINE_DUCKDB_MEMORY_LIMIT` (e.g. `2GB`) overrides the default.
+ */
+export function memoryOptions(file: string): Record<string, string> {
+  const limit = process.env.ENGINE_DUCKDB_MEMORY_LIMIT || "512MB";
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(limit)) {
+    throw new UserError(`ENGINE_DUCKDB_MEMORY_LIMIT must look like 512MB or 2GB, got ${JSON.stringify(limit)}`);
+  }
+  return { memory_limit: limit, temp_directory: `${file}.tmp` };
+}
+
 /** Open (creating if needed) the DuckDB file at `file`. A corrupt file gives a UserError naming it. */
 export async function openDuckDb(file: string): Promise<LocalWarehouse> {
-  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  const onDisk = file !== ":memory:";
+  if (onDisk) mkdirSync(path.dirname(file), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file, { ...duckdbOptions });
+    instance = await DuckDBInstance.create(file, { ...duckdbOptions, ...(onDisk ? memoryOptions(file) : {}) });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
     throw new UserError(`cannot open the local warehouse ${file}: ${reason}`, {
