@@ -14,6 +14,11 @@ export const main = defineCommand({
   },
   subCommands: {
     // Each helper adds its command here: name: () => import("./name.ts").then((m) => m.default),
+    compile: () => import("./compile.ts").then((m) => m.default),
+    transform: () => import("./transform.ts").then((m) => m.default),
+    seed: () => import("./seed.ts").then((m) => m.default),
+    load: () => import("./load.ts").then((m) => m.default),
+    sandbox: () => import("./sandbox.ts").then((m) => m.default),
   },
 });
 
