@@ -1,0 +1,217 @@
+/**
+ * Settings the SQL reads, from the `vars` in workflow_settings.yaml (overridable per run with
+ * `--vars=key=value`). Every number a rule uses is a var, parsed and checked HERE once, so a typo in a
+ * threshold fails the compile with the var's name instead of producing quietly wrong SQL.
+ *
+ * The per-segment routing rules live in SEGMENT_RULES below: that is the one place to change how a
+ * lead is routed to a campaign (see definitions/README.md, "Add a segment").
+ *
+ * CommonJS on purpose: Dataform evaluates includes in its own sandbox with `require`/`module.exports`.
+ */
+
+const sql = require("./sql");
+
+const vars = (typeof dataform !== "undefined" && dataform.projectConfig.vars) || {};
+
+/** A required string var; fails the compile with the var's name when it is missing or empty. */
+function text(name) {
+  const value = vars[name];
+  if (value === undefined || String(value).trim() === "") {
+    throw new Error(`includes/config.js: vars.${name} is missing; set it in workflow_settings.yaml`);
+  }
+  return String(value).trim();
+}
+
+/** An optional string var (empty string when unset). */
+function optionalText(name) {
+  const value = vars[name];
+  return value === undefined ? "" : String(value).trim();
+}
+
+/** A numeric var, checked against an optional range; `fallback` is used when the var is unset. */
+function num(name, opts = {}) {
+  const raw = vars[name] === undefined && opts.fallback !== undefined ? String(opts.fallback) : text(name);
+  const value = Number(raw);
+  const bad =
+    !Number.isFinite(value) ||
+    (opts.int && !Number.isInteger(value)) ||
+    (opts.min !== undefined && value < opts.min) ||
+    (opts.max !== undefined && value > opts.max);
+  if (bad) {
+    throw new Error(
+      `includes/config.js: vars.${name} must be ${opts.int ? "a whole number" : "a number"}` +
+        `${opts.min !== undefined ? ` >= ${opts.min}` : ""}${opts.max !== undefined ? ` <= ${opts.max}` : ""}` +
+        `, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
+/** A boolean var ("true"/"false"); `fallback` when unset. */
+function flag(name, fallback) {
+  const raw = vars[name] === undefined ? String(fallback) : String(vars[name]).trim().toLowerCase();
+  if (raw !== "true" && raw !== "false") {
+    throw new Error(`includes/config.js: vars.${name} must be "true" or "false", got ${JSON.stringify(raw)}`);
+  }
+  return raw === "true";
+}
+
+/** Datasets (BigQuery) = schemas (DuckDB), by role. */
+const datasets = {
+  raw: text("raw_dataset"),
+  ops: text("ops_dataset"),
+  staging: text("staging_dataset"),
+  output: text("output_dataset"),
+  reporting: text("reporting_dataset"),
+};
+
+/** Names of the user-owned input tables (a team may point these at its own tables). */
+const tables = {
+  leads: text("leads_table"),
+  dnc: text("dnc_table"),
+};
+
+const smbMaxRevenue = num("smb_max_revenue", { min: 0 });
+
+/**
+ * The routing rule per segment NAME: a SQL boolean over a lead row (`l` is the row alias, columns as in
+ * stg_leads). Segments are tried in the order of the `segments` var; the first match wins, so the last
+ * segment is usually a catch-all (`true`). Leads whose revenue is unknown go to SMB: a store without a
+ * revenue estimate is almost always small, and SMB is the high-volume sequence.
+ */
+const SEGMENT_RULES = {
+  smb: (l) => `(${l}.estimated_sales_yearly < ${smbMaxRevenue} or ${l}.estimated_sales_yearly is null)`,
+  midsize: (l) => `(${l}.estimated_sales_yearly >= ${smbMaxRevenue})`,
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The ordered segment list with each segment's campaign, rule and optional share of the slots. */
+const segments = text("segments")
+  .split(",")
+  .map((name) => name.trim())
+  .filter(Boolean)
+  .map((name) => {
+    const rule = SEGMENT_RULES[name];
+    if (!rule) {
+      throw new Error(
+        `includes/config.js: segment ${JSON.stringify(name)} (vars.segments) has no rule; add one to SEGMENT_RULES`,
+      );
+    }
+    const campaignId = text(`${name}_campaign_id`).toLowerCase();
+    if (!UUID.test(campaignId)) {
+      throw new Error(
+        `includes/config.js: vars.${name}_campaign_id must be an Instantly campaign id (a UUID), got ${JSON.stringify(campaignId)}`,
+      );
+    }
+    const share = optionalText(`${name}_slot_share`);
+    return {
+      name,
+      campaignId,
+      rule,
+      slotShare: share === "" ? null : num(`${name}_slot_share`, { min: 0, max: 1 }),
+    };
+  });
+
+if (segments.length === 0) throw new Error("includes/config.js: vars.segments lists no segment");
+
+/** True when at least one segment has a `<name>_slot_share`: slots are then split per campaign. */
+const slotSplitConfigured = segments.some((s) => s.slotShare !== null);
+
+const capacity = {
+  inventoryCap: num("inventory_cap", { int: true, min: 0 }),
+  maxAddsPerRun: num("max_adds_per_run", { int: true, min: 0 }),
+  overfetchMultiplier: num("overfetch_multiplier", { min: 1, max: 100 }),
+};
+
+const contact = {
+  cooldownDays: num("cooldown_days", { int: true, min: 0 }),
+  staleDays: num("stale_days", { int: true, min: 1 }),
+  maxActivePerDomain: num("max_active_per_domain", { int: true, min: 1 }),
+  /** How long a real reply from anyone at a company keeps its colleagues from being added or kept. */
+  companyReplyCooldownDays: num("cooldown_days_company_replied", { int: true, min: 0, fallback: 90 }),
+};
+
+const eligibility = {
+  excludeRoleAccounts: flag("exclude_role_accounts", true),
+  excludeFreeMail: flag("exclude_free_mail", false),
+  excludeDisposable: flag("exclude_disposable", true),
+  allowCatchAll: flag("allow_catch_all", false),
+  verifyBeforePush: flag("verify_before_push", true),
+  verificationMaxAgeDays: num("verification_max_age_days", { int: true, min: 1, fallback: 90 }),
+};
+
+/**
+ * `as_of` pins "now" for the whole graph (tests, backfills, reproducing a past run); empty means the
+ * warehouse's current time. Normalised to `YYYY-MM-DD HH:MM:SS.sss+00`, which both engines cast.
+ */
+const asOf = (() => {
+  const raw = optionalText("as_of");
+  if (raw === "") return "";
+  const date = new Date(raw);
+  if (Number.isNaN(date.getTime())) {
+    throw new Error(
+      `includes/config.js: vars.as_of must be an ISO timestamp or empty, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return `${date.toISOString().replace("T", " ").replace("Z", "")}+00`;
+})();
+
+/** SQL for "now": the pinned `as_of` or the current timestamp. Every rule that needs a time uses this. */
+function now() {
+  return asOf === "" ? sql.currentTs() : sql.cast(sql.str(asOf), "TIMESTAMP");
+}
+
+/** `('id1', 'id2')` for IN lists of the managed campaigns. */
+function managedCampaignList() {
+  return sql.strList([...new Set(segments.map((s) => s.campaignId))]);
+}
+
+/** A CASE expression routing a lead row (alias `l`) to its segment name (NULL when no rule matches). */
+function segmentCase(l) {
+  return `case\n${segments.map((s) => `      when ${s.rule(l)} then ${sql.str(s.name)}`).join("\n")}\n    end`;
+}
+
+/** A CASE expression mapping a segment name expression to its campaign id. */
+function campaignOfSegment(expr) {
+  return `case ${expr}\n${segments.map((s) => `      when ${sql.str(s.name)} then ${sql.str(s.campaignId)}`).join("\n")}\n    end`;
+}
+
+/** A CASE expression mapping a campaign id expression to its segment name. */
+function segmentOfCampaign(expr) {
+  return `case ${expr}\n${segments.map((s) => `      when ${sql.str(s.campaignId)} then ${sql.str(s.name)}`).join("\n")}\n    end`;
+}
+
+/**
+ * The segment list as an inline table (segment, campaign_id, segment_order, slot_share), for joins:
+ * `with segments as (${config.segmentsTable()})`.
+ */
+function segmentsTable() {
+  return segments
+    .map(
+      (s, i) =>
+        `select ${sql.str(s.name)} as segment, ${sql.str(s.campaignId)} as campaign_id, ${i + 1} as segment_order, ` +
+        `${s.slotShare === null ? sql.cast("null", "FLOAT64") : sql.cast(String(s.slotShare), "FLOAT64")} as slot_share`,
+    )
+    .join("\n    union all\n    ");
+}
+
+module.exports = {
+  vars,
+  datasets,
+  tables,
+  smbMaxRevenue,
+  SEGMENT_RULES,
+  segments,
+  slotSplitConfigured,
+  capacity,
+  contact,
+  eligibility,
+  asOf,
+  now,
+  managedCampaignList,
+  segmentCase,
+  campaignOfSegment,
+  segmentOfCampaign,
+  segmentsTable,
+};

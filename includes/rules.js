@@ -1,0 +1,453 @@
+/**
+ * The business rules as data: drain reason codes, cooldown per reason, Instantly status meanings,
+ * role prefixes, free-mail and disposable domains, and the lead-scoring weights (seed 003: revenue 40,
+ * technology 30, geography 20, timing 10). The SQLX files call the functions below so every rule is
+ * written once; change a rule here and every model, assertion and report follows.
+ *
+ * Instantly enums (reference: instantly-api-v2.md section 4):
+ *   lead status          1 active, 2 paused, 3 completed, -1 bounced, -2 unsubscribed, -3 skipped
+ *   lt_interest_status   0 out of office, 1 interested, 2 meeting booked, 3 meeting completed, 4 won,
+ *                        -1 not interested, -2 wrong person, -3 lost, -4 no show
+ *   verification_status  1 verified, 11/12 pending, -1 invalid, -2 risky, -3 catch-all, -4 job change
+ * A bounce is lead status -1. (`esp_code` is the recipient's mail provider, NOT a bounce code.)
+ *
+ * CommonJS on purpose: Dataform evaluates includes in its own sandbox with `require`/`module.exports`.
+ */
+
+const sql = require("./sql");
+const config = require("./config");
+
+const LEAD_STATUS = { active: 1, paused: 2, completed: 3, bounced: -1, unsubscribed: -2, skipped: -3 };
+const INTEREST = {
+  outOfOffice: 0,
+  interested: 1,
+  meetingBooked: 2,
+  meetingCompleted: 3,
+  won: 4,
+  notInterested: -1,
+  wrongPerson: -2,
+  lost: -3,
+  noShow: -4,
+};
+
+/**
+ * Cooldown days per reason: `cooldown_days_<reason>` var when set, else the default named here, else
+ * `cooldown_days`. Suppressing reasons never come back (they are in int_suppression), so their
+ * cooldown only matters if someone lifts the suppression.
+ */
+function cooldownDaysFor(reason, defaultVar) {
+  const own = config.vars[`cooldown_days_${reason}`];
+  const name = own !== undefined ? `cooldown_days_${reason}` : defaultVar || "cooldown_days";
+  const value = Number(config.vars[name] === undefined ? config.contact.cooldownDays : config.vars[name]);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(
+      `includes/rules.js: vars.${name} must be a whole number >= 0, got ${JSON.stringify(config.vars[name])}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Drain reasons, in PRECEDENCE order (the first that applies labels the lead). `suppress`: the email
+ * is never contacted again (int_suppression lists it). `block`: the engine also adds it to Instantly's
+ * block list. `handoff`: a person should follow up (sales owns the conversation now).
+ */
+const DRAIN_REASONS = [
+  {
+    code: "unsubscribed",
+    suppress: true,
+    block: true,
+    handoff: false,
+    description: "Lead status -2: the lead unsubscribed.",
+  },
+  {
+    code: "bounced",
+    suppress: true,
+    block: false,
+    handoff: false,
+    description: "Lead status -1: an email bounced.",
+  },
+  {
+    code: "wrong_person",
+    suppress: true,
+    block: false,
+    handoff: false,
+    description: "Interest -2: replied that they are the wrong person.",
+  },
+  {
+    code: "not_interested",
+    suppress: true,
+    block: false,
+    handoff: false,
+    description: "Interest -1 (not interested) or -3 (lost).",
+  },
+  {
+    code: "meeting_booked",
+    suppress: false,
+    block: false,
+    handoff: true,
+    description: "Interest 2, 3, 4 or -4: a meeting is booked or happened.",
+  },
+  {
+    code: "interested",
+    suppress: false,
+    block: false,
+    handoff: true,
+    description: "Interest 1: the lead is interested.",
+  },
+  {
+    code: "skipped",
+    suppress: false,
+    block: false,
+    handoff: false,
+    description: "Lead status -3: Instantly skipped the lead.",
+  },
+  {
+    code: "replied",
+    suppress: false,
+    block: false,
+    handoff: true,
+    description: "A real reply (not out-of-office) without an interest label.",
+  },
+  {
+    code: "completed",
+    suppress: false,
+    block: false,
+    handoff: false,
+    description: "Lead status 3: the sequence finished without a reply.",
+  },
+  {
+    code: "suppressed",
+    suppress: true,
+    block: false,
+    handoff: false,
+    description: "The email or its domain is now on the do-not-contact list.",
+  },
+  {
+    code: "company_replied",
+    suppress: false,
+    block: false,
+    handoff: false,
+    description: "Someone else at the same company domain replied.",
+  },
+  {
+    code: "stale",
+    suppress: false,
+    block: false,
+    handoff: false,
+    description: "Kept in a campaign for stale_days or more without an outcome.",
+  },
+].map((r) => ({
+  ...r,
+  cooldownDays: cooldownDaysFor(
+    r.code,
+    ["replied", "interested", "meeting_booked"].includes(r.code) ? "cooldown_days_replied" : "cooldown_days",
+  ),
+}));
+
+const DRAIN_REASON_CODES = DRAIN_REASONS.map((r) => r.code);
+
+/** Reasons a sequence can end for cooldown purposes: every drain reason, plus `removed` (gone from
+ * Instantly without our drain) whose cooldown is `cooldown_days`. */
+const SEQUENCE_END_REASONS = [
+  ...DRAIN_REASONS,
+  { code: "removed", cooldownDays: config.contact.cooldownDays },
+];
+
+/** Suppression reasons (int_suppression.reason): why an email or domain is never contacted. */
+const SUPPRESSION_REASONS = [
+  "dnc_email",
+  "dnc_domain",
+  "unsubscribed",
+  "bounced",
+  "wrong_person",
+  "not_interested",
+  "rejected",
+  "verification_invalid",
+];
+
+/** RFC 2142 and common shared mailboxes: no single owner, more complaints. Matched on the local part. */
+const ROLE_PREFIXES = [
+  "abuse",
+  "accounting",
+  "accounts",
+  "admin",
+  "administrator",
+  "billing",
+  "careers",
+  "contact",
+  "customercare",
+  "customerservice",
+  "enquiries",
+  "feedback",
+  "finance",
+  "hello",
+  "help",
+  "hostmaster",
+  "hr",
+  "info",
+  "inquiries",
+  "jobs",
+  "legal",
+  "mail",
+  "marketing",
+  "media",
+  "news",
+  "newsletter",
+  "no-reply",
+  "noc",
+  "noreply",
+  "office",
+  "orders",
+  "postmaster",
+  "press",
+  "privacy",
+  "sales",
+  "security",
+  "service",
+  "shop",
+  "store",
+  "support",
+  "team",
+  "webmaster",
+];
+
+/** Consumer mailbox providers: a person, not a company, so no company-domain rules apply to them. */
+const FREE_MAIL_DOMAINS = [
+  "aol.com",
+  "gmail.com",
+  "gmx.com",
+  "gmx.de",
+  "gmx.net",
+  "googlemail.com",
+  "hotmail.co.uk",
+  "hotmail.com",
+  "hotmail.fr",
+  "icloud.com",
+  "live.com",
+  "mac.com",
+  "mail.com",
+  "mail.ru",
+  "me.com",
+  "msn.com",
+  "outlook.com",
+  "proton.me",
+  "protonmail.com",
+  "qq.com",
+  "web.de",
+  "yahoo.co.uk",
+  "yahoo.com",
+  "yahoo.fr",
+  "yandex.com",
+  "yandex.ru",
+  "zoho.com",
+];
+
+/** Throwaway mailbox providers: never worth a send. */
+const DISPOSABLE_DOMAINS = [
+  "10minutemail.com",
+  "discard.email",
+  "dispostable.com",
+  "fakeinbox.com",
+  "getnada.com",
+  "guerrillamail.com",
+  "maildrop.cc",
+  "mailinator.com",
+  "mailnesia.com",
+  "mintemail.com",
+  "sharklasers.com",
+  "temp-mail.org",
+  "tempmail.com",
+  "throwawaymail.com",
+  "trashmail.com",
+  "yopmail.com",
+];
+
+/** Syntax check for a normalised email: one @, a dot in the domain, no spaces. Deliberately simple. */
+const EMAIL_PATTERN = "^[a-z0-9._%+'-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$";
+
+/** Normalise an email expression: lower(trim(x)). */
+function normEmail(expr) {
+  return `lower(trim(${expr}))`;
+}
+
+/** The domain (after the last @) of a NORMALISED email expression. */
+function emailDomain(expr) {
+  return sql.pick(
+    `regexp_extract(${expr}, ${sql.str("@([^@]+)$")})`,
+    `nullif(regexp_extract(${expr}, ${sql.str("@([^@]+)$")}, 1), '')`,
+  );
+}
+
+/** The local part (before the last @) of a NORMALISED email expression. */
+function emailLocalPart(expr) {
+  return sql.pick(
+    `regexp_extract(${expr}, ${sql.str("^(.*)@[^@]*$")})`,
+    `nullif(regexp_extract(${expr}, ${sql.str("^(.*)@[^@]*$")}, 1), '')`,
+  );
+}
+
+/** TRUE when the local part is a role mailbox (info@, sales+x@, support.team@ …). */
+function isRoleAccount(localPartExpr) {
+  return sql.regexpContains(
+    localPartExpr,
+    `^(${ROLE_PREFIXES.map((p) => p.replace(/-/g, "\\-")).join("|")})([._+-].*)?$`,
+  );
+}
+
+/** TRUE when the domain expression is a free-mail provider. */
+function isFreeMail(domainExpr) {
+  return `coalesce(${domainExpr} in (${sql.strList(FREE_MAIL_DOMAINS)}), false)`;
+}
+
+/** TRUE when the domain expression is a disposable-mail provider. */
+function isDisposable(domainExpr) {
+  return `coalesce(${domainExpr} in (${sql.strList(DISPOSABLE_DOMAINS)}), false)`;
+}
+
+/**
+ * The outcome of an Instantly lead from its OWN fields (status, interest, replies), or NULL when it
+ * is still running or only out-of-office. Shared by drain classification (current leads) and contact
+ * history (why an earlier sequence ended), so both agree. `l` is an alias with status,
+ * lt_interest_status and email_reply_count.
+ */
+function leadOutcome(l) {
+  const i = `${l}.lt_interest_status`;
+  return `case
+      when ${l}.status = ${LEAD_STATUS.unsubscribed} then 'unsubscribed'
+      when ${l}.status = ${LEAD_STATUS.bounced} then 'bounced'
+      when ${i} = ${INTEREST.wrongPerson} then 'wrong_person'
+      when ${i} in (${INTEREST.notInterested}, ${INTEREST.lost}) then 'not_interested'
+      when ${i} in (${INTEREST.meetingBooked}, ${INTEREST.meetingCompleted}, ${INTEREST.won}, ${INTEREST.noShow}) then 'meeting_booked'
+      when ${i} = ${INTEREST.interested} then 'interested'
+      when ${l}.status = ${LEAD_STATUS.skipped} then 'skipped'
+      when ${i} = ${INTEREST.outOfOffice} then null
+      when coalesce(${l}.email_reply_count, 0) > 0 then 'replied'
+      when ${l}.status = ${LEAD_STATUS.completed} then 'completed'
+    end`;
+}
+
+/** TRUE when the lead answered for real (a reply or an interest label other than out-of-office). */
+function hasRealReply(l) {
+  const i = `${l}.lt_interest_status`;
+  return `(coalesce(${i}, 99) <> ${INTEREST.outOfOffice} and (coalesce(${l}.email_reply_count, 0) > 0 or ${i} in (${[
+    INTEREST.interested,
+    INTEREST.meetingBooked,
+    INTEREST.meetingCompleted,
+    INTEREST.won,
+    INTEREST.notInterested,
+    INTEREST.wrongPerson,
+    INTEREST.lost,
+    INTEREST.noShow,
+  ].join(", ")})))`;
+}
+
+/** TRUE when the lead is only out-of-office (auto-reply): kept, never drained as replied. */
+function isOutOfOffice(l) {
+  return `coalesce(${l}.lt_interest_status = ${INTEREST.outOfOffice}, false)`;
+}
+
+/** CASE mapping a reason expression to a property of DRAIN_REASONS (`suppress`, `block`, `handoff`). */
+function reasonFlag(reasonExpr, prop) {
+  const yes = DRAIN_REASONS.filter((r) => r[prop]).map((r) => r.code);
+  return yes.length === 0 ? "false" : `coalesce(${reasonExpr} in (${sql.strList(yes)}), false)`;
+}
+
+/** CASE mapping a sequence-end reason expression to its cooldown in days. */
+function cooldownDaysCase(reasonExpr) {
+  return `case ${reasonExpr}\n${SEQUENCE_END_REASONS.map((r) => `      when ${sql.str(r.code)} then ${r.cooldownDays}`).join("\n")}\n      else ${config.contact.cooldownDays}\n    end`;
+}
+
+/** Lead-scoring weights (seed 003). Points per signal; the group maxima sum to 100. */
+const SCORING = {
+  revenue: {
+    max: 40,
+    // First band whose threshold the revenue is ABOVE wins; unknown revenue scores 0.
+    bands: [
+      { above: 5000000, points: 40 },
+      { above: 1000000, points: 30 },
+      { above: 500000, points: 20 },
+    ],
+    otherwise: 10,
+    missing: 0,
+  },
+  technology: {
+    max: 30,
+    klaviyoInstalled: 15,
+    largeCatalog: { above: 1000, points: 10 },
+    highPrice: { above: 100, points: 5 },
+  },
+  geography: {
+    max: 20,
+    // US states (country_code US or unknown) first, then countries.
+    highValueStates: { states: ["CA", "NY", "TX", "FL"], points: 20 },
+    countries: [
+      { codes: ["US"], points: 10 },
+      { codes: ["GB", "CA", "AU"], points: 5 },
+    ],
+  },
+  timing: {
+    max: 10,
+    // The seed scored "business hours in the lead's timezone", which the data cannot know. A recent
+    // Klaviyo install is the buying-window signal we do have: it scores when within `recentDays`.
+    recentKlaviyoInstall: { withinDays: 180, points: 10 },
+  },
+};
+
+/** Revenue points for a lead row `l`. */
+function revenuePoints(l) {
+  const r = SCORING.revenue;
+  const col = `${l}.estimated_sales_yearly`;
+  return `case\n      when ${col} is null then ${r.missing}\n${r.bands.map((b) => `      when ${col} > ${b.above} then ${b.points}`).join("\n")}\n      else ${r.otherwise}\n    end`;
+}
+
+/** Technology points for a lead row `l`. */
+function technologyPoints(l) {
+  const t = SCORING.technology;
+  return `(case when ${l}.klaviyo_installed_at is not null then ${t.klaviyoInstalled} else 0 end
+      + case when ${l}.product_count > ${t.largeCatalog.above} then ${t.largeCatalog.points} else 0 end
+      + case when ${l}.avg_price > ${t.highPrice.above} then ${t.highPrice.points} else 0 end)`;
+}
+
+/** Geography points for a lead row `l` (country_code and state are upper-cased in staging). */
+function geographyPoints(l) {
+  const g = SCORING.geography;
+  return `case\n      when ${l}.state in (${sql.strList(g.highValueStates.states)}) and coalesce(${l}.country_code, 'US') = 'US' then ${g.highValueStates.points}\n${g.countries
+    .map((c) => `      when ${l}.country_code in (${sql.strList(c.codes)}) then ${c.points}`)
+    .join("\n")}\n      else 0\n    end`;
+}
+
+/** Timing points for a lead row `l`, relative to `nowExpr`. */
+function timingPoints(l, nowExpr) {
+  const t = SCORING.timing.recentKlaviyoInstall;
+  return `case when ${l}.klaviyo_installed_at >= ${sql.timestampSubDays(nowExpr, t.withinDays)} then ${t.points} else 0 end`;
+}
+
+module.exports = {
+  LEAD_STATUS,
+  INTEREST,
+  DRAIN_REASONS,
+  DRAIN_REASON_CODES,
+  SEQUENCE_END_REASONS,
+  SUPPRESSION_REASONS,
+  ROLE_PREFIXES,
+  FREE_MAIL_DOMAINS,
+  DISPOSABLE_DOMAINS,
+  EMAIL_PATTERN,
+  SCORING,
+  normEmail,
+  emailDomain,
+  emailLocalPart,
+  isRoleAccount,
+  isFreeMail,
+  isDisposable,
+  leadOutcome,
+  hasRealReply,
+  isOutOfOffice,
+  reasonFlag,
+  cooldownDaysCase,
+  revenuePoints,
+  technologyPoints,
+  geographyPoints,
+  timingPoints,
+};

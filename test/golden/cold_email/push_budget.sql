@@ -1,0 +1,49 @@
+with
+
+capacity as (
+
+    select * from `cold-email-local.cold_email_staging.int_capacity`
+
+),
+
+segment_slots as (
+
+    select * from `cold-email-local.cold_email_staging.int_segment_slots`
+
+),
+
+queue as (
+
+    select count(*) as queued
+    from `cold-email-local.cold_email.push_queue`
+
+),
+
+latest_pull as (
+
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pulls`
+    where is_latest
+
+),
+
+final as (
+
+    select
+        capacity.cap,
+        capacity.active_inventory,
+        capacity.draining,
+        capacity.slots,
+        capacity.candidates,
+        queue.queued,
+        JSON_OBJECT('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', (select max(segment_slots.slots) from segment_slots where segment_slots.segment = 'smb'), '5ffbe8c3-dc0e-41e4-9999-48f00d2015df', (select max(segment_slots.slots) from segment_slots where segment_slots.segment = 'midsize')) as campaign_slots,
+        latest_pull.run_id as pull_run_id,
+        CURRENT_TIMESTAMP() as computed_at
+
+    from capacity
+    cross join queue
+    left join latest_pull
+        on true
+
+)
+
+select * from final

@@ -1,0 +1,72 @@
+with
+
+candidates as (
+
+    select * from `cold-email-local.cold_email_staging.int_push_candidates`
+
+),
+
+capacity as (
+
+    select * from `cold-email-local.cold_email_staging.int_capacity`
+
+),
+
+segment_slots as (
+
+    select * from `cold-email-local.cold_email_staging.int_segment_slots`
+
+),
+
+leads as (
+
+    select * from `cold-email-local.cold_email_staging.stg_leads`
+
+),
+
+latest_pull as (
+
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pulls`
+    where is_latest
+
+),
+
+selected as (
+
+    select candidates.*
+    from candidates
+    cross join capacity
+    left join segment_slots
+        on candidates.segment = segment_slots.segment
+    where
+        case
+            when capacity.is_split then candidates.segment_rank <= coalesce(segment_slots.candidates, 0)
+            else candidates.lead_rank <= capacity.candidates
+        end
+
+),
+
+final as (
+
+    select
+        TO_HEX(MD5(concat(coalesce('add', ''), '|', coalesce(selected.email, ''), '|', coalesce(selected.campaign_id, ''), '|', coalesce(latest_pull.run_id, '')))) as action_id,
+        row_number() over (order by selected.lead_rank) as rank,
+        selected.email,
+        selected.campaign_id,
+        selected.segment,
+        selected.score,
+        selected.needs_verification,
+        leads.first_name,
+        leads.last_name,
+        leads.company_name,
+        leads.custom_variables
+
+    from selected
+    inner join leads
+        on selected.email = leads.email
+    left join latest_pull
+        on true
+
+)
+
+select * from final

@@ -1,0 +1,230 @@
+with
+
+instantly_leads as (
+
+    select * from `cold-email-local.cold_email_staging.stg_instantly_leads`
+
+),
+
+actions as (
+
+    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
+
+),
+
+latest_pull as (
+
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pulls`
+    where is_latest
+
+),
+
+leads_ranked as (
+
+    select
+        instantly_leads.*,
+        max(case when instantly_leads.is_in_latest_pull then 1 else 0 end) over (
+            partition by instantly_leads.email, instantly_leads.campaign_id
+        ) = 1 as any_in_latest_pull,
+        row_number() over (
+            partition by instantly_leads.email, instantly_leads.campaign_id
+            order by instantly_leads.last_seen_at desc, instantly_leads.lead_id desc
+        ) as row_in_sequence
+
+    from instantly_leads
+    where instantly_leads.email is not null
+
+),
+
+leads as (
+
+    select * from leads_ranked
+    where row_in_sequence = 1
+
+),
+
+adds_ranked as (
+
+    select
+        actions.*,
+        row_number() over (
+            partition by actions.email, actions.campaign_id
+            order by actions.intent_at desc, actions.action_id
+        ) as row_in_sequence
+
+    from actions
+    where actions.op = 'add' and actions.state in ('intent', 'succeeded', 'skipped') and actions.email is not null
+
+),
+
+adds as (
+
+    select * from adds_ranked
+    where row_in_sequence = 1
+
+),
+
+drains_ranked as (
+
+    select
+        actions.*,
+        row_number() over (
+            partition by actions.email, actions.campaign_id
+            order by actions.state_at desc, actions.action_id
+        ) as row_in_sequence
+
+    from actions
+    where actions.op = 'drain' and actions.state = 'succeeded' and actions.email is not null
+
+),
+
+drains as (
+
+    select * from drains_ranked
+    where row_in_sequence = 1
+
+),
+
+sequence_keys as (
+
+    select email, campaign_id from leads
+    union distinct
+    select email, campaign_id from adds
+    union distinct
+    select email, campaign_id from drains
+
+),
+
+joined as (
+
+    select
+        sequence_keys.email,
+        regexp_extract(sequence_keys.email, '@([^@]+)$') as domain,
+        sequence_keys.campaign_id,
+        leads.lead_id,
+        coalesce(leads.timestamp_created, leads.first_seen_at, adds.intent_at) as started_at,
+        coalesce(leads.any_in_latest_pull, false) as is_in_instantly,
+        coalesce(leads.any_in_latest_pull, false) = false
+            and (
+                adds.state = 'intent'
+                or (
+                    adds.state = 'succeeded'
+                    and (latest_pull.run_id is null or adds.state_at >= latest_pull.pull_started_at)
+                )
+            ) as has_pending_add,
+        case
+      when leads.status = -2 then 'unsubscribed'
+      when leads.status = -1 then 'bounced'
+      when leads.lt_interest_status = -2 then 'wrong_person'
+      when leads.lt_interest_status in (-1, -3) then 'not_interested'
+      when leads.lt_interest_status in (2, 3, 4, -4) then 'meeting_booked'
+      when leads.lt_interest_status = 1 then 'interested'
+      when leads.status = -3 then 'skipped'
+      when leads.lt_interest_status = 0 then null
+      when coalesce(leads.email_reply_count, 0) > 0 then 'replied'
+      when leads.status = 3 then 'completed'
+    end as outcome,
+        drains.state_at as drained_at,
+        drains.reason as drain_reason,
+        coalesce(leads.last_seen_at, adds.state_at) as last_known_at,
+        adds.state as add_state,
+        coalesce((coalesce(leads.lt_interest_status, 99) <> 0 and (coalesce(leads.email_reply_count, 0) > 0 or leads.lt_interest_status in (1, 2, 3, 4, -1, -2, -3, -4))), false) as has_real_reply,
+        leads.timestamp_last_reply,
+        leads.timestamp_last_interest_change,
+        leads.last_seen_at
+
+    from sequence_keys
+    left join leads
+        on sequence_keys.email = leads.email
+        and sequence_keys.campaign_id = leads.campaign_id
+    left join adds
+        on sequence_keys.email = adds.email
+        and sequence_keys.campaign_id = adds.campaign_id
+    left join drains
+        on sequence_keys.email = drains.email
+        and sequence_keys.campaign_id = drains.campaign_id
+    left join latest_pull
+        on true
+
+),
+
+ended as (
+
+    select
+        joined.*,
+        joined.is_in_instantly or coalesce(joined.has_pending_add, false) as is_ongoing,
+        case
+            when not (joined.is_in_instantly or coalesce(joined.has_pending_add, false))
+                then coalesce(joined.drained_at, joined.last_known_at)
+        end as ended_at,
+        case
+            when not (joined.is_in_instantly or coalesce(joined.has_pending_add, false))
+                then coalesce(
+                    joined.drain_reason,
+                    joined.outcome,
+                    case when joined.add_state = 'skipped' then 'skipped' else 'removed' end
+                )
+        end as end_reason
+
+    from joined
+
+),
+
+final as (
+
+    select
+        email,
+        domain,
+        campaign_id,
+        lead_id,
+        started_at,
+        is_in_instantly,
+        coalesce(has_pending_add, false) as has_pending_add,
+        is_ongoing,
+        outcome,
+        drained_at,
+        drain_reason,
+        ended_at,
+        end_reason,
+        has_real_reply,
+        case
+            when has_real_reply then coalesce(timestamp_last_reply, timestamp_last_interest_change, last_seen_at)
+        end as replied_at,
+        case end_reason
+      when 'unsubscribed' then 90
+      when 'bounced' then 90
+      when 'wrong_person' then 90
+      when 'not_interested' then 90
+      when 'meeting_booked' then 365
+      when 'interested' then 365
+      when 'skipped' then 90
+      when 'replied' then 365
+      when 'completed' then 90
+      when 'suppressed' then 90
+      when 'company_replied' then 90
+      when 'stale' then 90
+      when 'removed' then 90
+      else 90
+    end as cooldown_days,
+        TIMESTAMP_ADD(ended_at, INTERVAL case end_reason
+      when 'unsubscribed' then 90
+      when 'bounced' then 90
+      when 'wrong_person' then 90
+      when 'not_interested' then 90
+      when 'meeting_booked' then 365
+      when 'interested' then 365
+      when 'skipped' then 90
+      when 'replied' then 365
+      when 'completed' then 90
+      when 'suppressed' then 90
+      when 'company_replied' then 90
+      when 'stale' then 90
+      when 'removed' then 90
+      else 90
+    end DAY) as cooldown_until
+
+    from ended
+
+)
+
+select * from final

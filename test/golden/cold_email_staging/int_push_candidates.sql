@@ -1,0 +1,80 @@
+with
+
+eligibility as (
+
+    select * from `cold-email-local.cold_email_staging.int_lead_eligibility`
+    where is_eligible
+
+),
+
+leads as (
+
+    select * from `cold-email-local.cold_email_staging.stg_leads`
+
+),
+
+domains as (
+
+    select * from `cold-email-local.cold_email_staging.int_domain_inventory`
+
+),
+
+enriched as (
+
+    select
+        eligibility.email,
+        eligibility.domain,
+        eligibility.is_free_mail,
+        eligibility.segment,
+        eligibility.campaign_id,
+        eligibility.score,
+        eligibility.needs_verification,
+        leads.estimated_sales_yearly,
+        leads.updated_at,
+        coalesce(domains.open_slots, 1) as domain_open_slots,
+        row_number() over (
+            partition by eligibility.domain
+            order by
+                eligibility.score desc,
+                leads.estimated_sales_yearly desc nulls last,
+                leads.updated_at desc nulls last,
+                eligibility.email
+        ) as rank_in_domain
+
+    from eligibility
+    inner join leads
+        on eligibility.email = leads.email
+    left join domains
+        on eligibility.domain = domains.domain
+
+),
+
+within_domain_limit as (
+
+    select * from enriched
+    where is_free_mail or rank_in_domain <= domain_open_slots
+
+),
+
+final as (
+
+    select
+        email,
+        domain,
+        segment,
+        campaign_id,
+        score,
+        needs_verification,
+        row_number() over (
+            order by score desc, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email
+        ) as lead_rank,
+        row_number() over (
+            partition by segment
+            order by score desc, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email
+        ) as segment_rank
+
+    from within_domain_limit
+
+)
+
+select * from final

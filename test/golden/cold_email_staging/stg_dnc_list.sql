@@ -1,0 +1,54 @@
+with
+
+source as (
+
+    select * from `cold-email-local.cold_email_raw.dnc_list`
+
+),
+
+renamed as (
+
+    select
+        lower(trim(source.kind)) as kind,
+        case
+            when lower(trim(source.kind)) = 'domain'
+                then regexp_replace(lower(trim(source.value)), '^(@|www\\.)', '')
+            else lower(trim(source.value))
+        end as value,
+        source.reason,
+        source.source,
+        source.added_at
+
+    from source
+
+),
+
+ranked as (
+
+    select
+        renamed.*,
+        row_number() over (
+            partition by renamed.kind, renamed.value
+            order by renamed.added_at nulls last, renamed.reason, renamed.source
+        ) as row_in_value
+
+    from renamed
+    where renamed.kind in ('email', 'domain') and renamed.value is not null and renamed.value <> ''
+
+),
+
+final as (
+
+    select
+        value,
+        kind,
+        reason,
+        source,
+        added_at
+
+    from ranked
+    where row_in_value = 1
+
+)
+
+select * from final

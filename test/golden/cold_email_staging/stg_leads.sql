@@ -1,0 +1,103 @@
+with
+
+raw_leads as (
+
+    select * from `cold-email-local.cold_email_raw.leads`
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        lower(trim(raw_leads.email)) as email,
+
+        ---------- contact
+        nullif(trim(raw_leads.first_name), '') as first_name,
+        nullif(trim(raw_leads.last_name), '') as last_name,
+
+        ---------- company
+        nullif(trim(raw_leads.merchant_name), '') as company_name,
+        lower(nullif(trim(raw_leads.platform_domain), '')) as platform_domain,
+        upper(nullif(trim(raw_leads.state), '')) as state,
+        upper(nullif(trim(raw_leads.country_code), '')) as country_code,
+
+        ---------- numerics
+        SAFE_CAST(raw_leads.estimated_sales_yearly AS FLOAT64) as estimated_sales_yearly,
+        SAFE_CAST(raw_leads.employee_count AS INT64) as employee_count,
+        SAFE_CAST(raw_leads.product_count AS INT64) as product_count,
+        SAFE_CAST(raw_leads.avg_price AS FLOAT64) as avg_price,
+
+        ---------- timestamps
+        raw_leads.klaviyo_installed_at,
+        raw_leads.updated_at,
+
+        ---------- other
+        raw_leads.source,
+        JSON_REMOVE(TO_JSON(raw_leads), '$.email', '$.first_name', '$.last_name', '$.updated_at') as custom_variables
+
+    from raw_leads
+
+),
+
+ranked as (
+
+    select
+        renamed.*,
+        count(*) over (partition by renamed.email) as source_rows,
+        row_number() over (
+            partition by renamed.email
+            order by
+                renamed.updated_at desc nulls last,
+                renamed.company_name,
+                renamed.first_name,
+                renamed.last_name
+        ) as row_in_email
+
+    from renamed
+    where renamed.email is not null and renamed.email <> ''
+
+),
+
+flagged as (
+
+    select
+        ranked.*,
+        regexp_extract(ranked.email, '@([^@]+)$') as domain,
+        regexp_extract(ranked.email, '^(.*)@[^@]*$') as local_part
+
+    from ranked
+    where ranked.row_in_email = 1
+
+),
+
+final as (
+
+    select
+        email,
+        domain,
+        coalesce(REGEXP_CONTAINS(email, '^[a-z0-9._%+\'-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$'), false) as is_valid_email,
+        coalesce(REGEXP_CONTAINS(local_part, '^(abuse|accounting|accounts|admin|administrator|billing|careers|contact|customercare|customerservice|enquiries|feedback|finance|hello|help|hostmaster|hr|info|inquiries|jobs|legal|mail|marketing|media|news|newsletter|no\\-reply|noc|noreply|office|orders|postmaster|press|privacy|sales|security|service|shop|store|support|team|webmaster)([._+-].*)?$'), false) as is_role_account,
+        coalesce(domain in ('aol.com', 'gmail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'googlemail.com', 'hotmail.co.uk', 'hotmail.com', 'hotmail.fr', 'icloud.com', 'live.com', 'mac.com', 'mail.com', 'mail.ru', 'me.com', 'msn.com', 'outlook.com', 'proton.me', 'protonmail.com', 'qq.com', 'web.de', 'yahoo.co.uk', 'yahoo.com', 'yahoo.fr', 'yandex.com', 'yandex.ru', 'zoho.com'), false) as is_free_mail,
+        coalesce(domain in ('10minutemail.com', 'discard.email', 'dispostable.com', 'fakeinbox.com', 'getnada.com', 'guerrillamail.com', 'maildrop.cc', 'mailinator.com', 'mailnesia.com', 'mintemail.com', 'sharklasers.com', 'temp-mail.org', 'tempmail.com', 'throwawaymail.com', 'trashmail.com', 'yopmail.com'), false) as is_disposable,
+        first_name,
+        last_name,
+        company_name,
+        platform_domain,
+        state,
+        country_code,
+        estimated_sales_yearly,
+        employee_count,
+        product_count,
+        avg_price,
+        klaviyo_installed_at,
+        source,
+        updated_at,
+        custom_variables,
+        source_rows
+
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,183 @@
+-- test query
+with
+
+instantly_leads as (
+
+    select * from (
+  select 'L1' as lead_id, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'done@a.com' as email, 'a.com' as domain, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as timestamp_created, cast(null as TIMESTAMP) as timestamp_last_interest_change, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as first_seen_at, true as is_in_latest_pull
+  union all
+  select 'L2', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'away@b.com', 'b.com', 3, 0, 1, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true
+  union all
+  select 'L3', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'dev@c.com', 'c.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true
+  union all
+  select 'L4', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'old@d.com', 'd.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 100 DAY), true
+  union all
+  select 'L5', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'gone@e.com', 'e.com', 3, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false
+)
+    where is_in_latest_pull and campaign_id in ('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', '5ffbe8c3-dc0e-41e4-9999-48f00d2015df')
+
+),
+
+suppression as (
+
+    select * from (
+  select cast(null as STRING) as suppressed_value, cast(null as STRING) as suppression_kind
+  limit 0
+)
+
+),
+
+history as (
+
+    select * from (
+  select 'boss@c.com' as email, 'c.com' as domain, true as has_real_reply, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 DAY) as replied_at
+)
+
+),
+
+suppressed_emails as (
+
+    select distinct suppressed_value as email
+    from suppression
+    where suppression_kind = 'email'
+
+),
+
+suppressed_domains as (
+
+    select distinct suppressed_value as domain
+    from suppression
+    where suppression_kind = 'domain'
+
+),
+
+recent_replies as (
+
+    select distinct
+        domain,
+        email
+
+    from history
+    where
+        has_real_reply
+        and domain is not null
+        and not coalesce(domain in ('aol.com', 'gmail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'googlemail.com', 'hotmail.co.uk', 'hotmail.com', 'hotmail.fr', 'icloud.com', 'live.com', 'mac.com', 'mail.com', 'mail.ru', 'me.com', 'msn.com', 'outlook.com', 'proton.me', 'protonmail.com', 'qq.com', 'web.de', 'yahoo.co.uk', 'yahoo.com', 'yahoo.fr', 'yandex.com', 'yandex.ru', 'zoho.com'), false)
+        and replied_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY)
+
+),
+
+colleague_replies as (
+
+    select
+        instantly_leads.lead_id,
+        count(*) as colleague_replies
+
+    from instantly_leads
+    inner join recent_replies
+        on instantly_leads.domain = recent_replies.domain
+        and instantly_leads.email <> recent_replies.email
+    group by instantly_leads.lead_id
+
+),
+
+signals as (
+
+    select
+        instantly_leads.*,
+        coalesce(instantly_leads.lt_interest_status = 0, false) as is_out_of_office,
+        suppressed_emails.email is not null or suppressed_domains.domain is not null as is_suppressed,
+        coalesce(colleague_replies.colleague_replies, 0) > 0 as has_colleague_reply,
+        case
+            when coalesce(instantly_leads.lt_interest_status = 0, false)
+                and instantly_leads.timestamp_last_interest_change
+                    > coalesce(instantly_leads.timestamp_created, instantly_leads.first_seen_at)
+                then instantly_leads.timestamp_last_interest_change
+            else coalesce(instantly_leads.timestamp_created, instantly_leads.first_seen_at)
+        end as stale_since
+
+    from instantly_leads
+    left join suppressed_emails
+        on instantly_leads.email = suppressed_emails.email
+    left join suppressed_domains
+        on instantly_leads.domain = suppressed_domains.domain
+    left join colleague_replies
+        on instantly_leads.lead_id = colleague_replies.lead_id
+
+),
+
+classified as (
+
+    select
+        signals.*,
+        coalesce(signals.stale_since <= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), false) as is_stale,
+        coalesce(
+            case
+      when signals.status = -2 then 'unsubscribed'
+      when signals.status = -1 then 'bounced'
+      when signals.lt_interest_status = -2 then 'wrong_person'
+      when signals.lt_interest_status in (-1, -3) then 'not_interested'
+      when signals.lt_interest_status in (2, 3, 4, -4) then 'meeting_booked'
+      when signals.lt_interest_status = 1 then 'interested'
+      when signals.status = -3 then 'skipped'
+      when signals.lt_interest_status = 0 then null
+      when coalesce(signals.email_reply_count, 0) > 0 then 'replied'
+      when signals.status = 3 then 'completed'
+    end,
+            case
+                when signals.is_suppressed then 'suppressed'
+                when signals.has_colleague_reply then 'company_replied'
+                when signals.stale_since <= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY) then 'stale'
+            end
+        ) as drain_reason
+
+    from signals
+
+),
+
+final as (
+
+    select
+        lead_id,
+        email,
+        domain,
+        campaign_id,
+        case campaign_id
+      when '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' then 'smb'
+      when '5ffbe8c3-dc0e-41e4-9999-48f00d2015df' then 'midsize'
+    end as segment,
+        status,
+        lt_interest_status,
+        email_reply_count,
+        timestamp_created,
+        is_out_of_office,
+        is_suppressed,
+        has_colleague_reply,
+        stale_since,
+        is_stale,
+        case when drain_reason is null then 'keep' else 'drain' end as action,
+        drain_reason,
+        case
+            when drain_reason is not null then null
+            when is_out_of_office then 'out_of_office'
+            when status = 1 then 'active'
+            when status = 2 then 'paused'
+            else 'waiting'
+        end as keep_reason,
+        coalesce(drain_reason in ('unsubscribed', 'bounced', 'wrong_person', 'not_interested', 'suppressed'), false) as suppress,
+        coalesce(drain_reason in ('unsubscribed'), false) as block,
+        coalesce(drain_reason in ('meeting_booked', 'interested', 'replied'), false) as handoff
+
+    from classified
+
+)
+
+select * from final
+
+-- expected output
+select 'L1' as lead_id, 'done@a.com' as email, 'a.com' as domain, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'smb' as segment, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as timestamp_created, false as is_out_of_office, false as is_suppressed, false as has_colleague_reply, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as stale_since, false as is_stale, 'drain' as action, 'completed' as drain_reason, cast(null as STRING) as keep_reason, false as suppress, false as block, false as handoff
+union all
+select 'L2', 'away@b.com', 'b.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 3, 0, 1, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, false, false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), false, 'keep', null, 'out_of_office', false, false, false
+union all
+select 'L3', 'dev@c.com', 'c.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 1, null, 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, false, true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, 'drain', 'company_replied', null, false, false, false
+union all
+select 'L4', 'old@d.com', 'd.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 1, null, 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), false, false, false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), true, 'drain', 'stale', null, false, false, false
