@@ -30,7 +30,9 @@ export const duckdbOptions = {
 export function memoryOptions(file: string): Record<string, string> {
   const limit = process.env.ENGINE_DUCKDB_MEMORY_LIMIT || "512MB";
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(limit)) {
-    throw new UserError(`ENGINE_DUCKDB_MEMORY_LIMIT must look like 512MB or 2GB, got ${JSON.stringify(limit)}`);
+    throw new UserError(
+      `ENGINE_DUCKDB_MEMORY_LIMIT must look like 512MB or 2GB, got ${JSON.stringify(limit)}`,
+    );
   }
   return { memory_limit: limit, temp_directory: `${file}.tmp` };
 }
@@ -41,7 +43,10 @@ export async function openDuckDb(file: string): Promise<LocalWarehouse> {
   if (onDisk) mkdirSync(path.dirname(file), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file, { ...duckdbOptions, ...(onDisk ? memoryOptions(file) : {}) });
+    instance = await DuckDBInstance.create(file, {
+      ...duckdbOptions,
+      ...(onDisk ? memoryOptions(file) : {}),
+    });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
     throw new UserError(`cannot open the local warehouse ${file}: ${reason}`, {
