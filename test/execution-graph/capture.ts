@@ -1,0 +1,132 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { repoRoot } from "../../engine/src/config/paths.ts";
+import { FakeBigQueryRest, type StubField } from "../warehouse/bigquery/fake-bigquery-rest.ts";
+
+/**
+ * Capture the statements `dataform run` would send to BigQuery, without Google Cloud: the pinned CLI
+ * runs `run --dry-run --json` with BIGQUERY_EMULATOR_HOST pointing at a local REST stub. With --json
+ * and --dry-run the CLI prints its ExecutionGraph and sends no query job; it only asks `tables.get`
+ * for the warehouse state, so the stub decides which form we see: every table missing (a fresh
+ * project: create or replace …) or every table present (an incremental run: MERGE for incrementals).
+ * The credentials file the CLI insists on lives in a temp dir (`--credentials`), never in the repo.
+ */
+
+export interface GraphAction {
+  target: { database?: string; schema?: string; name?: string };
+  type: string;
+  tableType?: string;
+  tasks?: { type: string; statement: string }[];
+  dependencyTargets?: { schema?: string; name?: string }[];
+  actionDescriptor?: { columns?: { path?: string[] }[] };
+}
+
+export interface ExecutionGraph {
+  actions: GraphAction[];
+  warehouseState?: unknown;
+}
+
+export interface Capture {
+  graph: ExecutionGraph;
+  /** SQL the stub received as query jobs (a dry run must send none). */
+  queries: string[];
+  /** `tables.get` calls the CLI made for warehouse state. */
+  tableGets: number;
+}
+
+export interface ExistingTable {
+  dataset: string;
+  table: string;
+  type: "TABLE" | "VIEW";
+  fields: StubField[];
+}
+
+const cli = () => path.join(repoRoot(), "node_modules/@dataform/cli/bundle.js");
+
+/**
+ * Run the CLI against the stub; `existing` marks tables as present (with their columns). `projectDir`
+ * defaults to this repository.
+ */
+export async function captureExecutionGraph(
+  existing: ExistingTable[] = [],
+  projectDir = repoRoot(),
+): Promise<Capture> {
+  const stub = new FakeBigQueryRest({ duckdb: false });
+  await stub.start();
+  const dir = mkdtempSync(path.join(tmpdir(), "df-golden-"));
+  const credentials = path.join(dir, "credentials.json");
+  try {
+    writeFileSync(credentials, JSON.stringify({ projectId: "golden-project", location: "US" }));
+    for (const t of existing) stub.declareTable("golden-project", t.dataset, t.table, t.fields, t.type);
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [cli(), "run", projectDir, "--dry-run", "--json", "--credentials", credentials],
+        {
+          cwd: projectDir,
+          env: { ...process.env, BIGQUERY_EMULATOR_HOST: `${stub.endpoint}/bigquery/v2` },
+          maxBuffer: 256 * 1024 * 1024,
+        },
+        (error, out, err) => {
+          if (error) {
+            reject(new Error(`dataform run --dry-run --json failed: ${err.slice(0, 2000) || error.message}`));
+          } else resolve(out);
+        },
+      );
+    });
+    const graph = JSON.parse(stdout) as ExecutionGraph;
+    const tableGets = stub.requests.filter((r) => r.method === "GET" && r.path.includes("/tables/")).length;
+    return { graph, queries: [...stub.queries], tableGets };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await stub.stop();
+  }
+}
+
+const ident = (t: GraphAction["target"] | { schema?: string; name?: string }) => `${t.schema}.${t.name}`;
+
+/** Every dataset action of a graph as an existing table, for the incremental-run capture. */
+export function existingTables(graph: ExecutionGraph): ExistingTable[] {
+  return graph.actions
+    .filter((a) => a.type === "table" && a.target.schema && a.target.name)
+    .map((a) => ({
+      dataset: a.target.schema as string,
+      table: a.target.name as string,
+      type: a.tableType === "view" ? ("VIEW" as const) : ("TABLE" as const),
+      // The CLI lists MERGE/INSERT columns from the live table's schema; the documented columns
+      // of the action (config `columns`) stand in for it.
+      fields: (a.actionDescriptor?.columns ?? [])
+        .map((c) => c.path?.[0])
+        .filter((n): n is string => Boolean(n))
+        .map((name) => ({ name, type: "STRING" })),
+    }));
+}
+
+/**
+ * The graph as a reviewable, stable text: one block per action (sorted by target), its kind and
+ * dependencies, then every statement it runs, each ending with `;`.
+ */
+export function renderGraph(graph: ExecutionGraph, title: string): string {
+  const actions = [...graph.actions].sort((a, b) => ident(a.target).localeCompare(ident(b.target)));
+  const statements = actions.reduce((n, a) => n + (a.tasks?.length ?? 0), 0);
+  const lines = [
+    `-- ${title}`,
+    `-- ${actions.length} actions, ${statements} statements, exactly as the pinned Dataform CLI would send them.`,
+    "-- Generated by test/execution-graph/execution-graph.test.ts; do not edit by hand.",
+    "-- Refresh after changing definitions/ or includes/: UPDATE_GOLDEN=1 npx vitest run test/execution-graph",
+    "",
+  ];
+  for (const a of actions) {
+    const deps = (a.dependencyTargets ?? []).map(ident).sort();
+    lines.push(`-- ==== ${ident(a.target)} (${a.type}${a.tableType ? `, ${a.tableType}` : ""}) ====`);
+    if (deps.length > 0) lines.push(`-- depends on: ${deps.join(", ")}`);
+    for (const task of a.tasks ?? []) {
+      lines.push(`-- task: ${task.type}`);
+      lines.push(`${task.statement.replace(/\s+$/, "")};`);
+    }
+    lines.push("");
+  }
+  return `${lines.join("\n").replace(/[ \t]+$/gm, "")}\n`;
+}
