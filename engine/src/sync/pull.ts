@@ -1,0 +1,349 @@
+import type { Settings } from "../config/settings.ts";
+import type { ActionOp } from "../core/action-id.ts";
+import { isAmbiguousFailure } from "../core/action-state.ts";
+import { nested } from "../core/batching.ts";
+import { ExitCode, UserError } from "../core/errors.ts";
+import { makeAction, type PlannedAction } from "../core/plan.ts";
+import { collectPages, type InstantlyClient, type Lead, safeMessage, settle } from "../instantly/index.ts";
+import type { Row, Warehouse } from "../warehouse/port.ts";
+import { instantlyCampaignsTable, instantlyLeadsTable, syncChangelogTable } from "../warehouse/tables.ts";
+import { crashPoint } from "./crash-points.ts";
+import { changelogRow, type FinalEntry, MonotonicClock } from "./journal.ts";
+import { checkKey, explainPreflightError, loadManagedCampaigns, type ManagedCampaign } from "./preflight.ts";
+import { ciRunUrl, newRunId } from "./run-id.ts";
+import { writeRunRow } from "./run-record.ts";
+
+/**
+ * `engine pull`: snapshot the managed campaigns (with analytics) and every lead in them into
+ * `instantly_campaigns` / `instantly_leads` (append-only, one run_id), streamed page by page and
+ * appended in batches so memory stays flat whatever the inventory; then reconcile the write-ahead
+ * intents of earlier runs that never got a final state against this snapshot:
+ *
+ * - add:    lead (email) present in its campaign → succeeded (with its lead id); else failed, retryable;
+ *           also re-checks adds whose failure was ambiguous (5xx, timeout, partial bulk result);
+ * - drain:  lead id gone → succeeded; still there → failed, retryable;
+ * - block:  the value is in Instantly's block list → succeeded; else failed, retryable;
+ * - verify: failed, retryable (asking again would spend a credit; a later push verifies again).
+ *
+ * The pull is recorded as a sync_runs row with mode `pull` and status `succeeded` LAST: a pull killed
+ * midway leaves snapshot rows but no such row, and apply refuses action tables computed from it.
+ */
+
+export interface PullOptions {
+  settings: Settings;
+  warehouse: Warehouse;
+  client: InstantlyClient;
+  log?: (line: string) => void;
+  env?: Record<string, string | undefined>;
+  /** Lead rows per warehouse append (default 2,000). */
+  batchRows?: number;
+}
+
+export interface PullResult {
+  runId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  campaigns: number;
+  leads: number;
+  leadsByCampaign: Record<string, number>;
+  reconciled: Record<string, Record<string, number>>;
+  apiCalls: number;
+}
+
+interface OpenAction {
+  action: PlannedAction;
+  /** add: lead id found in the snapshot. */
+  foundLeadId?: string;
+  /** drain: lead id still present. */
+  stillPresent?: boolean;
+}
+
+const iso = (v: string | null | undefined): Date | null => {
+  if (!v) return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+const intOrNull = (v: unknown): number | null =>
+  typeof v === "number" && Number.isFinite(v)
+    ? Math.trunc(v)
+    : typeof v === "string" && /^-?\d+$/.test(v)
+      ? Number(v)
+      : null;
+
+export function leadRow(runId: string, at: Date, campaignId: string, lead: Lead): Row {
+  return {
+    run_id: runId,
+    recorded_at: at,
+    lead_id: lead.id,
+    campaign_id: (lead.campaign ?? campaignId).toLowerCase(),
+    email: lead.email ?? null,
+    status: intOrNull(lead.status),
+    lt_interest_status: intOrNull(lead.lt_interest_status),
+    email_open_count: intOrNull(lead.email_open_count),
+    email_reply_count: intOrNull(lead.email_reply_count),
+    email_click_count: intOrNull(lead.email_click_count),
+    verification_status: intOrNull(lead.verification_status),
+    timestamp_created: iso(lead.timestamp_created),
+    timestamp_updated: iso(lead.timestamp_updated),
+    timestamp_last_contact: iso(lead.timestamp_last_contact),
+    timestamp_last_reply: iso(lead.timestamp_last_reply),
+    timestamp_last_interest_change: iso(lead.timestamp_last_interest_change),
+    upload_method: lead.upload_method ?? null,
+    company_domain: lead.company_domain ?? null,
+    payload: lead.payload ?? null,
+  };
+}
+
+export function campaignRow(runId: string, at: Date, m: ManagedCampaign): Row {
+  const a = m.analytics;
+  return {
+    run_id: runId,
+    recorded_at: at,
+    id: m.campaign.id.toLowerCase(),
+    name: m.campaign.name,
+    status: intOrNull(m.campaign.status),
+    daily_limit: intOrNull(m.campaign.daily_limit),
+    stop_on_reply: m.campaign.stop_on_reply ?? null,
+    stop_on_auto_reply: m.campaign.stop_on_auto_reply ?? null,
+    leads_count: intOrNull(a?.leads_count),
+    contacted_count: intOrNull(a?.contacted_count),
+    emails_sent_count: intOrNull(a?.emails_sent_count),
+    bounced_count: intOrNull(a?.bounced_count),
+    reply_count: intOrNull(a?.reply_count),
+    unsubscribed_count: intOrNull(a?.unsubscribed_count),
+    completed_count: intOrNull(a?.completed_count),
+  };
+}
+
+const norm = (e: string | null | undefined) => (e ?? "").trim().toLowerCase();
+
+export async function runPull(options: PullOptions): Promise<PullResult> {
+  const { settings, warehouse, client } = options;
+  const log = options.log ?? (() => {});
+  const startedAt = new Date();
+  const runId = newRunId("pull", startedAt);
+  const clock = new MonotonicClock();
+  const batchRows = options.batchRows ?? 2000;
+  const callsBefore = client.stats().totals.calls;
+
+  // Preflight: nothing is written until the key works and every campaign exists.
+  await checkKey(client);
+  const campaigns = await loadManagedCampaigns(client, settings);
+  const open = await loadOpenActions(warehouse);
+  const addIndex = new Map<string, OpenAction>();
+  const drainIndex = new Map<string, OpenAction>();
+  for (const o of open) {
+    if (o.action.op === "add") addIndex.set(`${o.action.campaign_id}|${norm(o.action.email)}`, o);
+    if (o.action.op === "drain" && o.action.lead_id) drainIndex.set(o.action.lead_id, o);
+  }
+  log(`pull ${runId}: ${campaigns.length} campaign(s), ${open.length} unresolved action(s) to reconcile`);
+
+  await warehouse.append(
+    instantlyCampaignsTable,
+    campaigns.map((m) => campaignRow(runId, clock.next(), m)),
+  );
+
+  const leadsByCampaign: Record<string, number> = {};
+  let total = 0;
+  try {
+    for (const m of campaigns) {
+      const campaignId = m.campaign.id.toLowerCase();
+      let buffer: Row[] = [];
+      let count = 0;
+      const flush = async () => {
+        if (buffer.length === 0) return;
+        await warehouse.append(instantlyLeadsTable, buffer);
+        buffer = [];
+        crashPoint("pull.snapshot");
+      };
+      for await (const page of client.listLeads(campaignId)) {
+        const at = clock.next();
+        for (const lead of page) {
+          buffer.push(leadRow(runId, at, campaignId, lead));
+          const add = addIndex.get(`${(lead.campaign ?? campaignId).toLowerCase()}|${norm(lead.email)}`);
+          if (add) add.foundLeadId = lead.id;
+          const drain = drainIndex.get(lead.id);
+          if (drain) drain.stillPresent = true;
+        }
+        count += page.length;
+        if (buffer.length >= batchRows) {
+          await flush();
+          log(`  ${m.segment.name}: ${count.toLocaleString("en-US")} leads`);
+        }
+      }
+      await flush();
+      leadsByCampaign[campaignId] = count;
+      total += count;
+      log(`  ${m.segment.name} (${campaignId}): ${count.toLocaleString("en-US")} leads snapshotted`);
+    }
+  } catch (error) {
+    await recordFailedPull(warehouse, runId, startedAt, error, options.env);
+    explainPreflightError(error, client);
+  }
+
+  crashPoint("pull.before-reconcile");
+  const managed = new Set(settings.managedCampaignIds);
+  const finals: FinalEntry[] = [];
+  const reconciled: Record<string, Record<string, number>> = {};
+  try {
+    for (const o of open) {
+      const entry = await reconcileOne(o, managed, client);
+      finals.push(entry);
+      const byOp = nested(reconciled, o.action.op);
+      byOp[entry.state] = (byOp[entry.state] ?? 0) + 1;
+    }
+    if (finals.length > 0) {
+      const at = clock.next();
+      await warehouse.append(
+        syncChangelogTable,
+        finals.map((f) => changelogRow(runId, at, f)),
+      );
+    }
+  } catch (error) {
+    await recordFailedPull(warehouse, runId, startedAt, error, options.env);
+    explainPreflightError(error, client);
+  }
+
+  crashPoint("pull.before-run-row");
+  const finishedAt = clock.next();
+  const apiCalls = client.stats().totals.calls - callsBefore;
+  await writeRunRow(warehouse, {
+    runId,
+    mode: "pull",
+    startedAt,
+    finishedAt,
+    status: "succeeded",
+    counts: {
+      campaigns: campaigns.length,
+      leads: total,
+      leads_by_campaign: leadsByCampaign,
+      reconciled,
+      api_calls: apiCalls,
+    },
+    ciRunUrl: ciRunUrl(options.env),
+  });
+  return {
+    runId,
+    startedAt,
+    finishedAt,
+    campaigns: campaigns.length,
+    leads: total,
+    leadsByCampaign,
+    reconciled,
+    apiCalls,
+  };
+}
+
+/**
+ * A pull that failed after it started writing: record it (status failed) so `engine status` and the
+ * dashboard show it. Its snapshot rows stay (append-only) but apply never uses them: only a pull with
+ * a succeeded row counts as complete. Best effort: the original error is what the user must see.
+ */
+async function recordFailedPull(
+  warehouse: Warehouse,
+  runId: string,
+  startedAt: Date,
+  error: unknown,
+  env: Record<string, string | undefined> | undefined,
+): Promise<void> {
+  try {
+    await writeRunRow(warehouse, {
+      runId,
+      mode: "pull",
+      startedAt,
+      finishedAt: new Date(),
+      status: "failed",
+      error: safeMessage(error instanceof Error ? error.message : String(error), 1000),
+      ciRunUrl: ciRunUrl(env),
+    });
+  } catch {
+    // the warehouse itself may be what failed
+  }
+}
+
+async function reconcileOne(
+  o: OpenAction,
+  managed: Set<string>,
+  client: InstantlyClient,
+): Promise<FinalEntry> {
+  const a = o.action;
+  const failed = (errorCode: string, message: string): FinalEntry => ({
+    action: a,
+    state: "failed",
+    retryable: true,
+    errorCode,
+    message,
+  });
+  if ((a.op === "add" || a.op === "drain") && !managed.has(a.campaign_id)) {
+    return failed("campaign_not_managed", "campaign no longer managed; not in the snapshot");
+  }
+  switch (a.op) {
+    case "add":
+      return o.foundLeadId
+        ? {
+            action: a,
+            state: "succeeded",
+            leadId: o.foundLeadId,
+            message: "reconciled: lead found in the campaign",
+          }
+        : failed("not_found_after_pull", "reconciled: lead not in the campaign at the next pull");
+    case "drain":
+      return o.stillPresent
+        ? failed("still_present", "reconciled: lead still in the campaign at the next pull")
+        : { action: a, state: "succeeded", message: "reconciled: lead gone at the next pull" };
+    case "block": {
+      const found = await settle(collectPages(client.listBlocklistEntries({ search: a.email })));
+      if (found.status === "fatal") throw new UserError(found.message, { exitCode: ExitCode.failed });
+      if (found.status !== "succeeded") return failed(found.code, `reconcile check failed: ${found.message}`);
+      const present = found.value.some((e) => norm(e.bl_value) === norm(a.email));
+      return present
+        ? { action: a, state: "succeeded", message: "reconciled: value is in the block list" }
+        : failed("not_in_blocklist", "reconciled: value not in the block list");
+    }
+    default:
+      return failed("unconfirmed", "reconciled: verification outcome unknown; verified again when needed");
+  }
+}
+
+/**
+ * Actions whose latest state is `intent` (the run died between the intent and the final row), plus
+ * adds whose failure was ambiguous (a partial bulk result, a 5xx or timeout after the request may have
+ * been applied: created or not, the snapshot tells).
+ * Read from the stg_sync_actions view when the transform has created it, else from the raw changelog.
+ */
+async function loadOpenActions(warehouse: Warehouse): Promise<OpenAction[]> {
+  const view = { dataset: "staging" as const, name: "stg_sync_actions" };
+  const rows: Row[] = [];
+  if (await warehouse.exists(view)) {
+    for await (const b of warehouse.read(view, { where: { is_unresolved: true } })) rows.push(...b);
+    for await (const b of warehouse.read(view, { where: { op: "add", state: "failed" } })) {
+      for (const r of b) if (isAmbiguousFailure(r.error_code as string | null)) rows.push(r);
+    }
+  } else {
+    const latest = new Map<string, Row>();
+    for await (const b of warehouse.read({ dataset: "ops", name: "sync_changelog" })) {
+      for (const r of b) {
+        const prev = latest.get(String(r.action_id));
+        const at = new Date(r.recorded_at as Date).getTime();
+        const prevAt = prev ? new Date(prev.recorded_at as Date).getTime() : -1;
+        if (!prev || at > prevAt || (at === prevAt && r.state !== "intent"))
+          latest.set(String(r.action_id), r);
+      }
+    }
+    for (const r of latest.values()) {
+      const ambiguousAdd =
+        r.op === "add" && r.state === "failed" && isAmbiguousFailure(r.error_code as string | null);
+      if (r.state === "intent" || ambiguousAdd) rows.push(r);
+    }
+  }
+  return rows.map((r) => ({
+    action: makeAction({
+      action_id: String(r.action_id),
+      op: String(r.op) as ActionOp,
+      email: norm(r.email as string | null),
+      campaign_id: String(r.campaign_id ?? "").toLowerCase(),
+      lead_id: (r.lead_id as string | null) ?? null,
+      reason: (r.reason as string | null) ?? null,
+    }),
+  }));
+}

@@ -1,0 +1,76 @@
+import { loadSettings, parseVarsOverride, type Settings } from "../config/settings.ts";
+import type { RunReport } from "../core/run-report.ts";
+import { InstantlyClient, type InstantlyClientOptions } from "../instantly/index.ts";
+import { createWarehouseAlertStore } from "../notify/alert-store.ts";
+import { alertThresholdsFromVars } from "../notify/alerts.ts";
+import { notifyRun } from "../notify/notify.ts";
+import { createNotifier } from "../notify/port.ts";
+import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import type { Warehouse } from "../warehouse/port.ts";
+import type { ReportContext } from "./apply.ts";
+import { readLastSuccessAt } from "./warehouse-reads.ts";
+
+/**
+ * What every loop command opens, in the order that fails fastest and writes nothing: settings (bad
+ * YAML or vars → one message), the Instantly client (missing key → one message), then the warehouse
+ * (corrupt file → one message).
+ */
+export interface Session {
+  settings: Settings;
+  warehouse: Warehouse;
+  client: InstantlyClient;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  vars?: string | undefined;
+  warehouse?: string | undefined;
+  /** DuckDB file (default warehousePath()). */
+  file?: string;
+  client?: InstantlyClientOptions;
+  projectDir?: string;
+}
+
+export function loadLoopSettings(
+  options: Pick<SessionOptions, "vars" | "warehouse" | "projectDir">,
+): Settings {
+  const overrides = parseVarsOverride(options.vars);
+  // The local warehouse runs the graph compiled for DuckDB; the vars the engine reads are the same.
+  if ((options.warehouse ?? "duckdb") === "duckdb") overrides.dialect = "duckdb";
+  return loadSettings({ overrides, ...(options.projectDir ? { projectDir: options.projectDir } : {}) });
+}
+
+export async function openSession(options: SessionOptions = {}): Promise<Session> {
+  const settings = loadLoopSettings(options);
+  const client = new InstantlyClient(options.client ?? {});
+  const warehouse = await openWarehouse(settings, {
+    kind: options.warehouse,
+    ...(options.file ? { file: options.file } : {}),
+  });
+  return { settings, warehouse, client, close: () => warehouse.close() };
+}
+
+/** The notify hook apply calls at its end: seed-format messages + alerts; returns warnings. */
+export function notifyHook(
+  settings: Settings,
+  warehouse: Warehouse,
+  env: Record<string, string | undefined> = process.env,
+) {
+  return async (report: RunReport, context: ReportContext): Promise<string[]> => {
+    const result = await notifyRun(report, {
+      notifier: createNotifier(env),
+      alertStore: createWarehouseAlertStore(warehouse),
+      campaignHealth: context.campaigns.map((m) => ({
+        campaignId: m.campaign.id.toLowerCase(),
+        campaignName: m.campaign.name,
+        sent: m.analytics?.emails_sent_count ?? 0,
+        bounced: m.analytics?.bounced_count ?? 0,
+      })),
+      lastSuccessAt: await readLastSuccessAt(warehouse, report.startedAt),
+      env,
+      staleDays: settings.vars.stale_days,
+      thresholds: alertThresholdsFromVars(settings.rawVars),
+    });
+    return result.warnings;
+  };
+}

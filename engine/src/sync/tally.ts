@@ -1,0 +1,47 @@
+import { bump, nested } from "../core/batching.ts";
+import type { FinalEntry } from "./journal.ts";
+
+/**
+ * Counts of a run's final rows, kept as they are written: by op and state, by op and reason, by
+ * campaign, and failures by error class (overall and per phase). These become sync_runs.counts and
+ * the RunReport; they hold ids and codes only, never an email or a name.
+ */
+export class Tally {
+  readonly byOpState: Record<string, Record<string, number>> = {};
+  readonly byReason: Record<string, Record<string, number>> = {};
+  readonly byCampaign: Record<string, Record<string, number>> = {};
+  readonly errorsByClass: Record<string, number> = {};
+  readonly errorsByPhase: { drain: Record<string, number>; push: Record<string, number> } = {
+    drain: {},
+    push: {},
+  };
+
+  record(entry: FinalEntry): void {
+    const { op, campaign_id: campaign } = entry.action;
+    bump(nested(this.byOpState, op), entry.state);
+    bump(nested(this.byReason, op), entry.action.reason ?? "-");
+    bump(nested(this.byCampaign, campaign), `${op}_${entry.state}`);
+    if (entry.state === "failed" || entry.state === "rejected") {
+      const code = entry.errorCode ?? "unknown";
+      bump(this.errorsByClass, code);
+      bump(op === "drain" || op === "block" ? this.errorsByPhase.drain : this.errorsByPhase.push, code);
+    }
+  }
+
+  count(op: string, state: string): number {
+    return this.byOpState[op]?.[state] ?? 0;
+  }
+
+  /** Final rows of the run by state, over every op. */
+  states(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const states of Object.values(this.byOpState)) {
+      for (const [state, n] of Object.entries(states)) bump(out, state, n);
+    }
+    return out;
+  }
+
+  campaignCount(campaign: string, op: string, state: string): number {
+    return this.byCampaign[campaign]?.[`${op}_${state}`] ?? 0;
+  }
+}

@@ -1,0 +1,270 @@
+import type { Settings } from "../config/settings.ts";
+import { UserError } from "../core/errors.ts";
+import type { Row, Warehouse } from "../warehouse/port.ts";
+
+/**
+ * What the loop reads from the warehouse: the action tables the SQL materialised (push_budget,
+ * drain_queue, push_queue), the pulls (stg_instantly_pulls), the runs (sync_runs) and the changelog.
+ * One place, so the column names the engine depends on are listed once.
+ */
+
+export interface PushBudget {
+  cap: number;
+  activeInventory: number;
+  draining: number;
+  slots: number;
+  candidates: number;
+  queued: number;
+  campaignSlots: Record<string, number | null> | null;
+  pullRunId: string | null;
+}
+
+export interface PullInfo {
+  runId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  leadRows: number;
+}
+
+export interface DrainRow {
+  action_id: string;
+  lead_id: string;
+  email: string;
+  campaign_id: string;
+  reason: string;
+  suppress: boolean;
+  block: boolean;
+}
+
+export interface PushRow {
+  action_id: string;
+  rank: number;
+  email: string;
+  campaign_id: string;
+  segment: string;
+  score: number;
+  needs_verification: boolean;
+  first_name: string | null;
+  last_name: string | null;
+  company_name: string | null;
+  custom_variables: Record<string, unknown> | null;
+}
+
+/** Latest state of one action, from the changelog rows of earlier runs. */
+export interface PriorState {
+  op: string;
+  state: string;
+  retryable: boolean | null;
+  errorCode: string | null;
+  campaignId: string | null;
+  leadId: string | null;
+  at: number;
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const toDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+
+async function first(iter: AsyncIterable<Row[]>): Promise<Row | undefined> {
+  for await (const batch of iter) {
+    if (batch.length > 0) return batch[0];
+  }
+  return undefined;
+}
+
+export async function readAll(iter: AsyncIterable<Row[]>): Promise<Row[]> {
+  const out: Row[] = [];
+  for await (const batch of iter) out.push(...batch);
+  return out;
+}
+
+function parseJsonObject(v: unknown): Record<string, unknown> | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string") {
+    try {
+      const parsed = JSON.parse(v) as unknown;
+      return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : null;
+    } catch {
+      return null;
+    }
+  }
+  return typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+const missingTables = (what: string) =>
+  new UserError(`the action table ${what} does not exist yet`, {
+    hint: "run `engine pull`, then the transform (`engine transform` locally, `dataform run` in production), then apply",
+  });
+
+export async function readPushBudget(warehouse: Warehouse): Promise<PushBudget> {
+  const ref = { dataset: "output" as const, name: "push_budget" };
+  if (!(await warehouse.exists(ref))) throw missingTables("push_budget");
+  const row = await first(warehouse.read(ref));
+  if (!row) throw new UserError("push_budget is empty", { hint: "re-run the transform" });
+  const split = parseJsonObject(row.campaign_slots);
+  return {
+    cap: num(row.cap),
+    activeInventory: num(row.active_inventory),
+    draining: num(row.draining),
+    slots: num(row.slots),
+    candidates: num(row.candidates),
+    queued: num(row.queued),
+    campaignSlots: split
+      ? Object.fromEntries(
+          Object.entries(split).map(([k, v]) => [k.toLowerCase(), v === null ? null : Number(v)]),
+        )
+      : null,
+    pullRunId: row.pull_run_id === null || row.pull_run_id === undefined ? null : String(row.pull_run_id),
+  };
+}
+
+/** The latest pull the snapshot tables hold (stg_instantly_pulls.is_latest), if any. */
+export async function readLatestPull(warehouse: Warehouse): Promise<PullInfo | undefined> {
+  const ref = { dataset: "staging" as const, name: "stg_instantly_pulls" };
+  if (!(await warehouse.exists(ref))) return undefined;
+  const row = await first(warehouse.read(ref, { where: { is_latest: true } }));
+  if (!row) return undefined;
+  return {
+    runId: String(row.run_id),
+    startedAt: toDate(row.pull_started_at),
+    finishedAt: toDate(row.pull_finished_at),
+    leadRows: num(row.lead_rows),
+  };
+}
+
+/** sync_runs rows (raw table: works before any transform), optionally only one mode. */
+export async function readRuns(warehouse: Warehouse, where: Record<string, string> = {}): Promise<Row[]> {
+  return readAll(warehouse.read({ dataset: "ops", name: "sync_runs" }, { where }));
+}
+
+/** Whether the pull `runId` finished (its sync_runs row says succeeded). A crashed pull has none. */
+export async function isPullComplete(warehouse: Warehouse, runId: string): Promise<boolean> {
+  const rows = await readRuns(warehouse, { run_id: runId, mode: "pull" });
+  return rows.some((r) => r.status === "succeeded");
+}
+
+/**
+ * Latest state per action_id over the changelog rows of the apply runs that started since the pull
+ * (the only runs that can hold actions of this pull, whose run_id is part of the action id). Apply
+ * writes its sync_runs start row before any action, so a crashed run is found too.
+ */
+export async function readPriorStates(
+  warehouse: Warehouse,
+  pull: PullInfo,
+): Promise<Map<string, PriorState>> {
+  const runs = (await readRuns(warehouse, { mode: "apply" })).filter(
+    (r) => toDate(r.started_at).getTime() >= pull.startedAt.getTime(),
+  );
+  const runIds = [...new Set(runs.map((r) => String(r.run_id)))];
+  const states = new Map<string, PriorState>();
+  for (const runId of runIds) {
+    for await (const batch of warehouse.read(
+      { dataset: "ops", name: "sync_changelog" },
+      {
+        columns: [
+          "action_id",
+          "op",
+          "state",
+          "retryable",
+          "error_code",
+          "campaign_id",
+          "lead_id",
+          "recorded_at",
+        ],
+        where: { run_id: runId },
+      },
+    )) {
+      for (const r of batch) {
+        const at = toDate(r.recorded_at).getTime();
+        const id = String(r.action_id);
+        const prev = states.get(id);
+        const state = String(r.state);
+        // Later row wins; on a tie a final state beats the intent (the reporting views' rule).
+        if (prev && (prev.at > at || (prev.at === at && state === "intent"))) continue;
+        states.set(id, {
+          op: String(r.op),
+          state,
+          retryable: r.retryable === null || r.retryable === undefined ? null : Boolean(r.retryable),
+          errorCode: r.error_code === null || r.error_code === undefined ? null : String(r.error_code),
+          campaignId: r.campaign_id === null || r.campaign_id === undefined ? null : String(r.campaign_id),
+          leadId: r.lead_id === null || r.lead_id === undefined ? null : String(r.lead_id),
+          at,
+        });
+      }
+    }
+  }
+  return states;
+}
+
+export async function readDrainQueue(warehouse: Warehouse): Promise<DrainRow[]> {
+  const ref = { dataset: "output" as const, name: "drain_queue" };
+  if (!(await warehouse.exists(ref))) throw missingTables("drain_queue");
+  const rows = await readAll(warehouse.read(ref, { orderBy: ["campaign_id", "action_id"] }));
+  return rows.map((r) => ({
+    action_id: String(r.action_id),
+    lead_id: String(r.lead_id),
+    email: String(r.email),
+    campaign_id: String(r.campaign_id).toLowerCase(),
+    reason: String(r.reason),
+    suppress: Boolean(r.suppress),
+    block: Boolean(r.block),
+  }));
+}
+
+/**
+ * push_queue in rank order. Read whole (it holds `candidates` = slots × overfetch rows, a bounded
+ * number) because the loop appends to the changelog while it works through the queue, and a DuckDB
+ * connection cannot keep a streaming result open across other statements.
+ */
+export async function readPushQueue(warehouse: Warehouse): Promise<PushRow[]> {
+  const ref = { dataset: "output" as const, name: "push_queue" };
+  if (!(await warehouse.exists(ref))) throw missingTables("push_queue");
+  const rows = await readAll(warehouse.read(ref, { orderBy: ["rank"] }));
+  return rows.map((r) => ({
+    action_id: String(r.action_id),
+    rank: num(r.rank),
+    email: String(r.email),
+    campaign_id: String(r.campaign_id).toLowerCase(),
+    segment: String(r.segment),
+    score: num(r.score),
+    needs_verification: Boolean(r.needs_verification),
+    first_name: (r.first_name as string | null) ?? null,
+    last_name: (r.last_name as string | null) ?? null,
+    company_name: (r.company_name as string | null) ?? null,
+    custom_variables: parseJsonObject(r.custom_variables),
+  }));
+}
+
+/** Whether the leads source table has at least one row (the empty-source guard). */
+export async function sourceHasLeads(warehouse: Warehouse, settings: Settings): Promise<boolean> {
+  const ref = { dataset: "raw" as const, name: settings.vars.leads_table };
+  if (!(await warehouse.exists(ref))) return false;
+  for await (const batch of warehouse.read(ref, { columns: ["email"], batchSize: 1 })) {
+    if (batch.length > 0) return true;
+  }
+  return false;
+}
+
+/** Eligible leads left in the pool (rpt_lead_eligibility), when the transform built it. */
+export async function readEligibleCount(warehouse: Warehouse): Promise<number | undefined> {
+  const ref = { dataset: "reporting" as const, name: "rpt_lead_eligibility" };
+  if (!(await warehouse.exists(ref))) return undefined;
+  let n = 0;
+  for await (const b of warehouse.read(ref, { where: { status: "eligible" } })) {
+    for (const r of b) n += num(r.leads);
+  }
+  return n;
+}
+
+/** finished_at of the last apply that succeeded or was partial (for the "no successful run" alert). */
+export async function readLastSuccessAt(warehouse: Warehouse, before: Date): Promise<Date | null> {
+  let best: Date | null = null;
+  for (const r of await readRuns(warehouse, { mode: "apply" })) {
+    if (r.status !== "succeeded" && r.status !== "partial") continue;
+    if (r.finished_at === null || r.finished_at === undefined) continue;
+    const at = toDate(r.finished_at);
+    if (at.getTime() < before.getTime() && (!best || at > best)) best = at;
+  }
+  return best;
+}

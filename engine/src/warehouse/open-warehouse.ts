@@ -1,0 +1,49 @@
+import { warehousePath } from "../config/paths.ts";
+import type { Settings } from "../config/settings.ts";
+import { UserError } from "../core/errors.ts";
+import { DuckDbWarehouse } from "./duckdb-warehouse.ts";
+import type { Warehouse } from "./port.ts";
+
+/**
+ * Opens the warehouse a command works on: the local DuckDB file (default, `warehousePath()`), or
+ * BigQuery (`--warehouse bigquery`, production). The BigQuery adapter is imported only when asked for,
+ * so local commands never load the Google Cloud libraries.
+ */
+export type WarehouseKind = "duckdb" | "bigquery";
+
+export interface OpenWarehouseOptions {
+  kind?: WarehouseKind | string;
+  /** DuckDB file (default `warehousePath()`: ENGINE_WAREHOUSE or .engine/warehouse.duckdb). */
+  file?: string;
+}
+
+export function parseWarehouseKind(value: string | undefined): WarehouseKind {
+  const v = (value ?? "duckdb").trim().toLowerCase();
+  if (v === "duckdb" || v === "bigquery") return v;
+  throw new UserError(`--warehouse must be duckdb or bigquery, got ${JSON.stringify(value)}`);
+}
+
+export async function openWarehouse(
+  settings: Settings,
+  options: OpenWarehouseOptions = {},
+): Promise<Warehouse> {
+  const kind = parseWarehouseKind(options.kind);
+  if (kind === "duckdb") {
+    const warehouse = await DuckDbWarehouse.open(options.file ?? warehousePath(), settings);
+    try {
+      await warehouse.ensureContract();
+    } catch (cause) {
+      await warehouse.close();
+      const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
+      throw new UserError(`the local warehouse ${options.file ?? warehousePath()} is not usable: ${reason}`, {
+        hint: "if the file is damaged, move it away and run `engine seed` (or `engine load`) again",
+        cause,
+      });
+    }
+    return warehouse;
+  }
+  const { BigQueryWarehouse } = await import("./bigquery-warehouse.ts");
+  const warehouse = new BigQueryWarehouse(settings);
+  await warehouse.ensureContract();
+  return warehouse;
+}
