@@ -43,9 +43,10 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(total / 3600)}h ${Math.floor((total % 3600) / 60)}m`;
 }
 
-/** Leads per minute, or undefined for a zero-length phase. */
+/** Leads per minute, or undefined for a phase shorter than a second. */
 export function perMinute(count: number, ms: number): number | undefined {
-  return ms > 0 ? (count / ms) * 60_000 : undefined;
+  // Under a second the rate is noise (210,000 leads/min for 7 deletes in 2 ms): leave it out.
+  return ms >= 1000 ? (count / ms) * 60_000 : undefined;
 }
 
 /** Throws a RangeError when `timeZone` is not an IANA zone Intl knows. */

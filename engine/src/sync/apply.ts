@@ -860,7 +860,7 @@ class ApplyRun {
       verification: {
         ...this.verification,
         failedDisposition:
-          "invalid and catch-all: suppressed, never pushed; pending: verified again next run",
+          "invalid: suppressed, never pushed; catch-all: not pushed while allow_catch_all is false; pending: verified again next run",
       },
       drain: {
         analyzed: this.pull?.leadRows ?? 0,
