@@ -102,7 +102,14 @@ function wireValue(type: string, value: unknown): unknown {
   }
 }
 
-function paramValue(param: { parameterType?: { type?: string }; parameterValue?: { value?: string } }) {
+/**
+ * A query parameter as DuckDB takes it. The REST field is a string, but `@google-cloud/bigquery` sends
+ * JSON booleans and numbers as they are (BigQuery accepts both), so take either form.
+ */
+function paramValue(param: {
+  parameterType?: { type?: string };
+  parameterValue?: { value?: string | boolean | number };
+}) {
   const raw = param.parameterValue?.value;
   if (raw === undefined || raw === null) return null;
   switch (param.parameterType?.type) {
@@ -111,7 +118,7 @@ function paramValue(param: { parameterType?: { type?: string }; parameterValue?:
     case "FLOAT64":
       return Number(raw);
     case "BOOL":
-      return raw === "true";
+      return raw === true || raw === "true";
     default:
       return raw;
   }
@@ -397,7 +404,7 @@ export class FakeBigQueryRest {
       queryParameters?: {
         name: string;
         parameterType?: { type?: string };
-        parameterValue?: { value?: string };
+        parameterValue?: { value?: string | boolean | number };
       }[];
       location?: string;
     },
