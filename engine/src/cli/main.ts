@@ -19,6 +19,7 @@ export const main = defineCommand({
     seed: () => import("./seed.ts").then((m) => m.default),
     load: () => import("./load.ts").then((m) => m.default),
     sandbox: () => import("./sandbox.ts").then((m) => m.default),
+    demo: () => import("./demo.ts").then((m) => m.default),
     pull: () => import("./pull.ts").then((m) => m.default),
     plan: () => import("./plan.ts").then((m) => m.default),
     apply: () => import("./apply.ts").then((m) => m.default),

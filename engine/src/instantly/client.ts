@@ -19,6 +19,7 @@
  */
 
 import type { z } from "zod";
+import { ExitCode } from "../core/errors.ts";
 import { attributeBulkAdd, type BulkAddRowOutcome, normaliseEmail } from "./bulk-add.ts";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.ts";
 import { InstantlyFailedError, InstantlyFatalError } from "./errors.ts";
@@ -168,6 +169,7 @@ export class InstantlyClient {
       throw new InstantlyFatalError("missing_api_key", "no API key: set INSTANTLY_API_KEY", {
         operation: "configure",
         route: "client",
+        exitCode: ExitCode.usage,
       });
     }
     registerSecret(apiKey);

@@ -33,6 +33,8 @@ export interface ErrorContext {
   /** Method and path template, e.g. `POST /leads/add` or `GET /email-verification/{email}`. */
   route: string;
   httpStatus?: number;
+  /** Exit code when the error ends the process; default `failed` (a configuration mistake is `usage`). */
+  exitCode?: number;
 }
 
 /** Base class: `code` is a stable machine-readable token (`http_404`, `timeout`, `circuit_open`…). */
@@ -111,7 +113,7 @@ export class InstantlyFatalError extends UserError {
   constructor(code: string, message: string, context: ErrorContext) {
     const hint = context.httpStatus === undefined ? undefined : FATAL_HINTS[context.httpStatus];
     super(safeMessage(`Instantly ${context.route}: ${message}`), {
-      exitCode: ExitCode.failed,
+      exitCode: context.exitCode ?? ExitCode.failed,
       ...(hint ? { hint } : {}),
     });
     this.code = code;

@@ -5,14 +5,14 @@ import type { AdapterConfig, DeliveryResult, Notifier } from "./port.ts";
 /**
  * The default when no channel is configured (local runs, the demo): the message as it would be
  * posted, for a terminal, framed so it stands apart from progress output. Same PII guard as the
- * network adapters.
+ * network adapters. Written to stderr, like progress, so stdout stays clean for `--json` output.
  */
 export interface ConsoleConfig extends AdapterConfig {
   write?: (text: string) => void;
 }
 
 export function createConsoleNotifier(config: ConsoleConfig): Notifier {
-  const write = config.write ?? ((text: string) => process.stdout.write(text));
+  const write = config.write ?? ((text: string) => process.stderr.write(text));
   return {
     kind: "console",
     description: "console (set ECHO_API_BASE_URL + ECHO_API_TOKEN, or SLACK_WEBHOOK_URL, to post)",

@@ -1,0 +1,54 @@
+import path from "node:path";
+import { defineCommand } from "citty";
+import { projectDir } from "../config/paths.ts";
+import { parseVarsOverride } from "../config/settings.ts";
+import { runDemo } from "../local/demo.ts";
+import { parseCount } from "./seed.ts";
+
+/**
+ * `engine demo` (`npm run demo`): the whole loop offline on a fresh clone — synthetic leads in a local
+ * DuckDB warehouse, the Instantly simulator in-process, several simulated days of
+ * pull → transform → apply with each run's notification printed, then where to look next.
+ */
+export default defineCommand({
+  meta: {
+    name: "demo",
+    description:
+      "Run the whole pipeline offline: seed a local warehouse, start the Instantly simulator, and run pull → transform → apply over several simulated days.",
+  },
+  args: {
+    leads: { type: "string", description: "Leads in the synthetic pool (3000, 20k, ...)", default: "3000" },
+    days: { type: "string", description: "Simulated days, one run each", default: "7" },
+    seed: {
+      type: "string",
+      description: "Seed for the pool and the simulator (same seed, same story)",
+      default: "1",
+    },
+    warehouse: {
+      type: "string",
+      description: "The demo's DuckDB file (replaced at start). Default: .engine/demo/warehouse.duckdb",
+    },
+    faults: {
+      type: "boolean",
+      description:
+        "Inject transient API faults (429 bursts, 5xx, resets, partial bulk results) to show retries",
+      default: false,
+    },
+    vars: {
+      type: "string",
+      description:
+        "Override settings vars on top of the demo's, e.g. --vars inventory_cap=1000,max_adds_per_run=300",
+    },
+  },
+  async run({ args }) {
+    const file = args.warehouse ?? path.join(projectDir(), ".engine", "demo", "warehouse.duckdb");
+    await runDemo({
+      leads: parseCount("--leads", args.leads),
+      days: parseCount("--days", args.days),
+      seed: parseCount("--seed", args.seed),
+      warehouseFile: file,
+      faults: args.faults,
+      vars: parseVarsOverride(args.vars),
+    });
+  },
+});
