@@ -45,10 +45,10 @@ describe("bad input through the CLI", () => {
     expect(existsSync(wh)).toBe(false);
   });
 
-  test("a missing API key: one message naming INSTANTLY_API_KEY, exit 3, nothing written", () => {
+  test("a missing API key: one message naming INSTANTLY_API_KEY, exit 2 (bad input), nothing written", () => {
     const wh = path.join(tmp, "nokey.duckdb");
     const r = cli(["pull"], { ENGINE_WAREHOUSE: wh, INSTANTLY_API_KEY: "" });
-    expect(r.status).toBe(ExitCode.failed);
+    expect(r.status).toBe(ExitCode.usage);
     expect(r.stderr).toMatch(/error: .*INSTANTLY_API_KEY/);
     expect(existsSync(wh)).toBe(false);
   });

@@ -137,7 +137,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
     // The CLI's own notify hook, pointed at the console whatever Echo/Slack variables are set:
     // a demo never posts to a real channel.
-    const onReport = notifyHook(settings, warehouse, { NOTIFY_TIME_ZONE: "UTC" });
+    const onReport = notifyHook(settings, warehouse, { NOTIFY_TIME_ZONE: "UTC" }, { write });
 
     for (let day = 1; day <= options.days; day++) {
       const simDate = sandbox.state.nowIso().slice(0, 10);

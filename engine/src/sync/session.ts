@@ -50,15 +50,19 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
   return { settings, warehouse, client, close: () => warehouse.close() };
 }
 
-/** The notify hook apply calls at its end: seed-format messages + alerts; returns warnings. */
+/**
+ * The notify hook apply calls at its end: seed-format messages + alerts; returns warnings.
+ * `write` redirects the console notifier (default stderr), e.g. to stdout for the demo.
+ */
 export function notifyHook(
   settings: Settings,
   warehouse: Warehouse,
   env: Record<string, string | undefined> = process.env,
+  options: { write?: (text: string) => void } = {},
 ) {
   return async (report: RunReport, context: ReportContext): Promise<string[]> => {
     const result = await notifyRun(report, {
-      notifier: createNotifier(env),
+      notifier: createNotifier(env, options.write ? { write: options.write } : {}),
       alertStore: createWarehouseAlertStore(warehouse),
       campaignHealth: context.campaigns.map((m) => ({
         campaignId: m.campaign.id.toLowerCase(),
