@@ -4,21 +4,15 @@ import { UserError } from "../core/errors.ts";
 import { ensureContract } from "../warehouse/duckdb.ts";
 import { compileProject } from "./compile.ts";
 import type { CompiledGraph } from "./graph.ts";
-import { type GraphRunResult, type ProgressEvent, runGraph } from "./runner.ts";
+import { type GraphRunResult, type RunGraphOptions, runGraph } from "./runner.ts";
 
 /**
  * The local transform: compile the project for DuckDB (`dialect=duckdb` over the settings' vars), make
  * sure the warehouse contract exists (raw inputs + ops tables the rules read), then run the graph.
  */
-export interface TransformLocalOptions {
+export interface TransformLocalOptions extends RunGraphOptions {
   settings: Settings;
   conn: DuckDBConnection;
-  tags?: string[];
-  actions?: string[];
-  includeDependencies?: boolean;
-  fullRefresh?: boolean;
-  runTests?: boolean;
-  onProgress?: (event: ProgressEvent) => void;
   /** Skip compiling and run this graph (it must have been compiled with dialect=duckdb). */
   graph?: CompiledGraph;
 }
@@ -30,10 +24,10 @@ export interface TransformLocalResult extends GraphRunResult {
 }
 
 export async function transformLocal(options: TransformLocalOptions): Promise<TransformLocalResult> {
-  const { settings, conn } = options;
+  const { settings, conn, graph: compiled, ...runOptions } = options;
   const t0 = performance.now();
   const graph =
-    options.graph ??
+    compiled ??
     (await compileProject({
       projectDir: settings.projectDir,
       vars: { ...settings.rawVars, dialect: "duckdb" },
@@ -46,13 +40,6 @@ export async function transformLocal(options: TransformLocalOptions): Promise<Tr
     );
   }
   await ensureContract(conn, settings);
-  const result = await runGraph(conn, graph, {
-    tags: options.tags,
-    actions: options.actions,
-    includeDependencies: options.includeDependencies,
-    fullRefresh: options.fullRefresh,
-    runTests: options.runTests,
-    onProgress: options.onProgress,
-  });
+  const result = await runGraph(conn, graph, runOptions);
   return { ...result, compileMs, graph };
 }
