@@ -51,9 +51,15 @@ const RAW_AND_OPS = [
   ["cold_email_ops", "alert_events"],
 ] as const;
 
-/** Empty every input table so the next case starts clean (outputs are rebuilt by the run). */
+/**
+ * Empty every input table and drop the incremental state tables so the next case starts clean (the
+ * other outputs are rebuilt by the run; the state tables would otherwise carry the last case over).
+ */
 export async function resetInputs(s: Scenario): Promise<void> {
   for (const [schema, table] of RAW_AND_OPS) await s.conn.run(`DELETE FROM "${schema}"."${table}"`);
+  for (const t of s.graph.tables.filter((t) => t.type === "incremental")) {
+    await s.conn.run(`DROP TABLE IF EXISTS "${t.target.schema}"."${t.target.name}"`);
+  }
 }
 
 type Value = string | number | boolean | null | undefined;
@@ -123,13 +129,19 @@ export interface InstantlyLeadFixture {
   recorded_at?: string;
 }
 
-/** One pull: campaign rows for both managed campaigns plus the given lead rows, all with run_id. */
+/**
+ * One completed pull: campaign rows for both managed campaigns plus the given lead rows, all with
+ * run_id, and the succeeded sync_runs row the engine writes last (a pull without it is never merged).
+ */
 export async function pull(
   s: Scenario,
   runId: string,
   rows: InstantlyLeadFixture[],
   recordedAt = daysAgo(0.01),
 ): Promise<void> {
+  await insert(s, "cold_email_ops", "sync_runs", [
+    { run_id: runId, mode: "pull", started_at: recordedAt, finished_at: recordedAt, status: "succeeded" },
+  ]);
   await insert(
     s,
     "cold_email_ops",

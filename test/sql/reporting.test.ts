@@ -150,7 +150,9 @@ describe("reporting views", () => {
       s,
       `select reason, new_suppressions, cumulative_suppressions from "cold_email_reporting"."rpt_suppression_growth" order by reason`,
     );
+    // The drain the engine made for a bounce (d2) suppresses the email too, without any snapshot.
     expect(r).toEqual([
+      { reason: "bounced", new_suppressions: 1, cumulative_suppressions: 1 },
       { reason: "rejected", new_suppressions: 1, cumulative_suppressions: 1 },
       { reason: "verification_invalid", new_suppressions: 1, cumulative_suppressions: 1 },
     ]);

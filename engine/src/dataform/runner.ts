@@ -324,11 +324,21 @@ async function runNode(
       });
     case "incremental":
       return runInTransaction(conn, () => runIncremental(conn, node, norm, opts.fullRefresh === true));
-    case "operations":
-      return runInTransaction(conn, async () => {
-        await runAll(conn, (node.action as OperationAction).queries, norm);
+    case "operations": {
+      // DuckDB refuses CHECKPOINT inside a transaction that changed data: run it after the commit.
+      const queries = (node.action as OperationAction).queries;
+      const isCheckpoint = (q: string) => /^(force\s+)?checkpoint$/i.test(stripComments(norm(q)).trim());
+      const outcome = await runInTransaction(conn, async () => {
+        await runAll(
+          conn,
+          queries.filter((q) => !isCheckpoint(q)),
+          norm,
+        );
         return { details: {} };
       });
+      for (const q of queries.filter(isCheckpoint)) await conn.run(norm(q));
+      return outcome;
+    }
     case "assertion":
       return runAssertion(conn, node, norm);
   }
