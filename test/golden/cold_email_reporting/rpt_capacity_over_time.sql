@@ -6,23 +6,10 @@ pulls as (
 
 ),
 
-snapshots as (
-
-    select * from `cold-email-local.cold_email_staging.stg_instantly_lead_snapshots`
-    where campaign_id in ('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', '5ffbe8c3-dc0e-41e4-9999-48f00d2015df')
-
-),
-
 per_campaign as (
 
-    select
-        run_id,
-        campaign_id,
-        count(*) as leads_held,
-        sum(case when status = 1 then 1 else 0 end) as active_leads
-
-    from snapshots
-    group by 1, 2
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pull_campaigns`
+    where campaign_id in ('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', '5ffbe8c3-dc0e-41e4-9999-48f00d2015df')
 
 ),
 

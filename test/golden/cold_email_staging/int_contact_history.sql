@@ -1,14 +1,28 @@
 with
 
-instantly_leads as (
+all_instantly_leads as (
 
     select * from `cold-email-local.cold_email_staging.stg_instantly_leads`
+    where email is not null and campaign_id is not null
+
+),
+
+all_actions as (
+
+    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
+    where op in ('add', 'drain') and email is not null and campaign_id is not null
+
+),
+
+instantly_leads as (
+
+    select * from all_instantly_leads
 
 ),
 
 actions as (
 
-    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
+    select * from all_actions
 
 ),
 
@@ -16,6 +30,18 @@ latest_pull as (
 
     select * from `cold-email-local.cold_email_staging.stg_instantly_pulls`
     where is_latest
+
+),
+
+action_times as (
+
+    select
+        email,
+        campaign_id,
+        max(state_at) as last_action_at
+
+    from actions
+    group by email, campaign_id
 
 ),
 
@@ -32,7 +58,6 @@ leads_ranked as (
         ) as row_in_sequence
 
     from instantly_leads
-    where instantly_leads.email is not null
 
 ),
 
@@ -53,7 +78,7 @@ adds_ranked as (
         ) as row_in_sequence
 
     from actions
-    where actions.op = 'add' and actions.state in ('intent', 'succeeded', 'skipped') and actions.email is not null
+    where actions.op = 'add' and actions.state in ('intent', 'succeeded', 'skipped')
 
 ),
 
@@ -74,7 +99,7 @@ drains_ranked as (
         ) as row_in_sequence
 
     from actions
-    where actions.op = 'drain' and actions.state = 'succeeded' and actions.email is not null
+    where actions.op = 'drain' and actions.state = 'succeeded'
 
 ),
 
@@ -128,10 +153,12 @@ joined as (
         drains.reason as drain_reason,
         coalesce(leads.last_seen_at, adds.state_at) as last_known_at,
         adds.state as add_state,
-        coalesce((coalesce(leads.lt_interest_status, 99) <> 0 and (coalesce(leads.email_reply_count, 0) > 0 or leads.lt_interest_status in (1, 2, 3, 4, -1, -2, -3, -4))), false) as has_real_reply,
+        coalesce((coalesce(leads.lt_interest_status, 99) <> 0 and (coalesce(leads.email_reply_count, 0) > 0 or leads.lt_interest_status in (1, 2, 3, 4, -1, -2, -3, -4))), false)
+            or coalesce(drains.reason in ('replied', 'interested', 'meeting_booked', 'not_interested', 'wrong_person'), false) as has_real_reply,
         leads.timestamp_last_reply,
         leads.timestamp_last_interest_change,
-        leads.last_seen_at
+        leads.last_seen_at,
+        action_times.last_action_at
 
     from sequence_keys
     left join leads
@@ -143,6 +170,9 @@ joined as (
     left join drains
         on sequence_keys.email = drains.email
         and sequence_keys.campaign_id = drains.campaign_id
+    left join action_times
+        on sequence_keys.email = action_times.email
+        and sequence_keys.campaign_id = action_times.campaign_id
     left join latest_pull
         on true
 
@@ -188,7 +218,8 @@ final as (
         end_reason,
         has_real_reply,
         case
-            when has_real_reply then coalesce(timestamp_last_reply, timestamp_last_interest_change, last_seen_at)
+            when has_real_reply
+                then coalesce(timestamp_last_reply, timestamp_last_interest_change, last_seen_at, drained_at)
         end as replied_at,
         case end_reason
       when 'unsubscribed' then 90
@@ -221,7 +252,9 @@ final as (
       when 'stale' then 90
       when 'removed' then 90
       else 90
-    end DAY) as cooldown_until
+    end DAY) as cooldown_until,
+        last_seen_at,
+        last_action_at
 
     from ended
 

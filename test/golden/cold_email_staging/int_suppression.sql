@@ -82,6 +82,28 @@ from_changelog as (
 
 ),
 
+from_drains as (
+
+    -- The engine's own record of why it drained (or blocked) a lead: the suppression outlives the
+    -- snapshot rows that showed the unsubscribe, bounce or answer (operations/prune_snapshots).
+    select
+        email as suppressed_value,
+        'email' as suppression_kind,
+        case when op = 'block' then 'unsubscribed' else reason end as reason,
+        state_at as suppressed_since,
+        campaign_id as detail
+
+    from actions
+    where
+        email is not null
+        and state = 'succeeded'
+        and (
+            (op = 'drain' and reason in ('unsubscribed', 'bounced', 'wrong_person', 'not_interested'))
+            or op = 'block'
+        )
+
+),
+
 from_verifications as (
 
     select
@@ -103,6 +125,8 @@ unioned as (
     select * from from_instantly
     union all
     select * from from_changelog
+    union all
+    select * from from_drains
     union all
     select * from from_verifications
 

@@ -1,5 +1,20 @@
 with
 
+succeeded_pulls as (
+
+    select
+        run_id,
+        started_at,
+        finished_at
+
+    from `cold-email-local.cold_email_staging.stg_sync_runs`
+    where
+        mode = 'pull'
+        and status = 'succeeded'
+        
+
+),
+
 lead_rows as (
 
     select
@@ -9,6 +24,9 @@ lead_rows as (
         count(*) as lead_rows
 
     from `cold-email-local.cold_email_ops.instantly_leads`
+    where
+        recorded_at >= pulls_window_start
+        and run_id in (select run_id from succeeded_pulls)
     group by run_id
 
 ),
@@ -22,22 +40,25 @@ campaign_rows as (
         count(*) as campaign_rows
 
     from `cold-email-local.cold_email_ops.instantly_campaigns`
+    where
+        recorded_at >= pulls_window_start
+        and run_id in (select run_id from succeeded_pulls)
     group by run_id
 
 ),
 
-joined as (
+new_pulls as (
 
     select
-        coalesce(lead_rows.run_id, campaign_rows.run_id) as run_id,
+        succeeded_pulls.run_id,
         case
-            when lead_rows.started_at is null then campaign_rows.started_at
+            when lead_rows.started_at is null then coalesce(campaign_rows.started_at, succeeded_pulls.started_at)
             when campaign_rows.started_at is null then lead_rows.started_at
             when lead_rows.started_at < campaign_rows.started_at then lead_rows.started_at
             else campaign_rows.started_at
         end as pull_started_at,
         case
-            when lead_rows.finished_at is null then campaign_rows.finished_at
+            when lead_rows.finished_at is null then coalesce(campaign_rows.finished_at, succeeded_pulls.finished_at, succeeded_pulls.started_at)
             when campaign_rows.finished_at is null then lead_rows.finished_at
             when lead_rows.finished_at > campaign_rows.finished_at then lead_rows.finished_at
             else campaign_rows.finished_at
@@ -45,9 +66,23 @@ joined as (
         coalesce(lead_rows.lead_rows, 0) as lead_rows,
         coalesce(campaign_rows.campaign_rows, 0) as campaign_rows
 
-    from lead_rows
-    full outer join campaign_rows
-        on lead_rows.run_id = campaign_rows.run_id
+    from succeeded_pulls
+    left join lead_rows
+        on succeeded_pulls.run_id = lead_rows.run_id
+    left join campaign_rows
+        on succeeded_pulls.run_id = campaign_rows.run_id
+
+),
+
+numbered as (
+
+    select
+        new_pulls.*,
+        0
+            + row_number() over (order by new_pulls.pull_finished_at, new_pulls.run_id) as pull_number,
+        row_number() over (order by new_pulls.pull_finished_at desc, new_pulls.run_id desc) = 1 as is_latest
+
+    from new_pulls
 
 ),
 
@@ -59,10 +94,10 @@ final as (
         pull_finished_at,
         lead_rows,
         campaign_rows,
-        row_number() over (order by pull_finished_at, run_id) as pull_number,
-        row_number() over (order by pull_finished_at desc, run_id desc) = 1 as is_latest
+        pull_number,
+        is_latest
 
-    from joined
+    from numbered
 
 )
 

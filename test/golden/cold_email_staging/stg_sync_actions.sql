@@ -3,6 +3,7 @@ with
 changelog as (
 
     select * from `cold-email-local.cold_email_staging.stg_sync_changelog`
+    where recorded_at >= actions_merged_through
 
 ),
 
@@ -10,7 +11,7 @@ ranked as (
 
     select
         changelog.*,
-        min(changelog.recorded_at) over (partition by changelog.action_id) as intent_at,
+        min(changelog.recorded_at) over (partition by changelog.action_id) as window_intent_at,
         row_number() over (
             partition by changelog.action_id
             order by
@@ -23,27 +24,30 @@ ranked as (
 
 ),
 
+
+
 final as (
 
     select
-        action_id,
-        op,
-        email,
-        domain,
-        campaign_id,
-        lead_id,
-        reason,
-        state,
-        state = 'intent' as is_unresolved,
-        retryable,
-        error_code,
-        http_status,
-        intent_at,
-        recorded_at as state_at,
-        run_id
+        ranked.action_id,
+        ranked.op,
+        ranked.email,
+        ranked.domain,
+        ranked.campaign_id,
+        ranked.lead_id,
+        ranked.reason,
+        ranked.state,
+        ranked.state = 'intent' as is_unresolved,
+        ranked.retryable,
+        ranked.error_code,
+        ranked.http_status,
+        ranked.window_intent_at as intent_at,
+        ranked.recorded_at as state_at,
+        ranked.run_id
 
     from ranked
-    where row_in_action = 1
+    
+    where ranked.row_in_action = 1
 
 )
 
