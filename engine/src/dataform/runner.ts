@@ -368,12 +368,18 @@ async function runIncremental(
     const columns = await tableColumns(conn, node.target);
     const set = columns.map((c) => `${quoteIdent(c)} = S.${quoteIdent(c)}`).join(", ");
     const on = a.uniqueKey.map((k) => `T.${quoteIdent(k)} = S.${quoteIdent(k)}`).join(" AND ");
+    // BigQuery's MERGE reads its source as of the statement's start; DuckDB may read it while it
+    // writes, so a source that reads the target itself (self(): watermarks, rows it hands a flag
+    // from) would see its own inserts. Stage the source first.
+    const staged = quoteIdent(`merge_source_${node.target.name}`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${staged} AS\n${source}\n`);
     const sql =
-      `MERGE INTO ${qualified(node.target)} AS T\nUSING (\n${source}\n) AS S\nON ${on}\n` +
+      `MERGE INTO ${qualified(node.target)} AS T\nUSING ${staged} AS S\nON ${on}\n` +
       `WHEN MATCHED THEN UPDATE SET ${set}\n` +
       `WHEN NOT MATCHED THEN INSERT (${columns.map(quoteIdent).join(", ")}) ` +
       `VALUES (${columns.map((c) => `S.${quoteIdent(c)}`).join(", ")})`;
     rows = (await conn.run(sql)).rowsChanged;
+    await conn.run(`DROP TABLE ${staged}`);
     mode = "merge";
   } else {
     // Only the target's columns, like Dataform's onSchemaChange IGNORE: a new query column is not an error.

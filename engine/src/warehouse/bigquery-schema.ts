@@ -20,8 +20,18 @@ export interface BigQueryTableResource {
   description: string;
   schema: { fields: BigQueryField[] };
   timePartitioning?: { type: "DAY"; field: string };
+  /** Every query must filter on the partition column, so none can scan the whole history by mistake. */
+  requirePartitionFilter?: boolean;
   clustering?: { fields: string[] };
 }
+
+/**
+ * Tables whose every read filters on the partition column: the snapshot history, read only by the
+ * incremental state tables (from their watermark) and the retention operation (definitions/staging,
+ * definitions/operations). Not sync_changelog: the engine reads it by run_id (reconcile, prior states),
+ * and not the small per-pull campaign snapshots or sync_runs, which are read whole.
+ */
+export const PARTITION_FILTER_REQUIRED: ReadonlySet<string> = new Set(["instantly_leads"]);
 
 /**
  * The schema BigQuery stores for a contract table. BigQuery's REST API accepts the standard SQL type
@@ -38,7 +48,8 @@ export function bigQueryFields(def: TableDef): BigQueryField[] {
 
 /**
  * The table resource: partitioned by DAY on `partitionBy` (every ops table is append-only and read by
- * recent runs, so day partitions keep Looker Studio scans small) and clustered by `clusterBy`.
+ * recent runs, so day partitions keep scans small and let retention drop whole days), a required
+ * partition filter where nothing needs a full scan, and clustered by `clusterBy`.
  */
 export function bigQueryTableResource(def: TableDef): BigQueryTableResource {
   const resource: BigQueryTableResource = {
@@ -51,6 +62,7 @@ export function bigQueryTableResource(def: TableDef): BigQueryTableResource {
       throw new Error(`${def.name}: partitionBy ${def.partitionBy} must be a TIMESTAMP or DATE column`);
     }
     resource.timePartitioning = { type: "DAY", field: def.partitionBy };
+    if (PARTITION_FILTER_REQUIRED.has(def.name)) resource.requirePartitionFilter = true;
   }
   if (def.clusterBy?.length) {
     if (def.clusterBy.length > 4) throw new Error(`${def.name}: BigQuery clusters by at most 4 columns`);
