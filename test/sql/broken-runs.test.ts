@@ -42,7 +42,7 @@ async function killedPull(runId: string, at: string, leadRows: Record<string, un
 }
 
 const pulledRunIds = async () =>
-  (await rows(s, `select run_id from "cold_email_staging"."stg_instantly_pulls" order by pull_number`)).map(
+  (await rows(s, `select run_id from "cold_email_staging"."stg_instantly_pull_log" order by pull_number`)).map(
     (r) => r.run_id,
   );
 
@@ -80,7 +80,7 @@ describe("broken runs", () => {
     await pull(s, "pull-skewed", [{ lead_id: "1", email: "a@held.com", status: 3 }], daysAgo(1));
     const result = await runGraph(s.conn, s.graph, {});
     expect(result.ok).toBe(false);
-    const pulls = result.actions.find((a) => a.name === "cold_email_staging.stg_instantly_pulls");
+    const pulls = result.actions.find((a) => a.name === "cold_email_staging.stg_instantly_pull_log");
     expect(pulls?.status).toBe("failed");
     expect(pulls?.error).toContain("pull pull-skewed started at");
     expect(pulls?.error).toContain("refusing to merge it out of order");

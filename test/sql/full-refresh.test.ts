@@ -16,10 +16,10 @@ const COMPARED: [string, string][] = [
   ["cold_email", "push_queue"],
   ["cold_email", "push_budget"],
   ["cold_email", "drain_queue"],
-  ["cold_email_staging", "stg_instantly_pulls"],
+  ["cold_email_staging", "stg_instantly_pull_log"],
   ["cold_email_staging", "stg_instantly_lead_state"],
   ["cold_email_staging", "stg_instantly_pull_campaigns"],
-  ["cold_email_staging", "stg_sync_actions"],
+  ["cold_email_staging", "stg_sync_action_state"],
   ["cold_email_staging", "int_contact_history"],
   ["cold_email_staging", "int_cooldown"],
   ["cold_email_staging", "int_suppression"],
@@ -100,7 +100,7 @@ describe("full refresh = incremental", () => {
     expect(seen.drains).toBeGreaterThan(5);
     expect(seen.reasons.size).toBeGreaterThanOrEqual(3);
     // The killed pull was never merged; the others were, in order.
-    const pulls = (await tableRows(incremental, "cold_email_staging", "stg_instantly_pulls")) as {
+    const pulls = (await tableRows(incremental, "cold_email_staging", "stg_instantly_pull_log")) as {
       run_id: string;
     }[];
     expect(pulls.map((p) => p.run_id)).not.toContain(`pull-${KILLED_PULL}`);
