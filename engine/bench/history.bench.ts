@@ -216,7 +216,7 @@ async function bytesPerRow(conn: DuckDBConnection, table: string): Promise<numbe
   ).getRowObjectsJS();
   const parts = cols.map((c) =>
     /CHAR|JSON/i.test(String(c.data_type))
-      ? `coalesce(avg(octet_length(CAST("${c.column_name}" AS VARCHAR))), 0) + 2`
+      ? `coalesce(avg(strlen(CAST("${c.column_name}" AS VARCHAR))), 0) + 2`
       : /BOOL/i.test(String(c.data_type))
         ? "1"
         : "8",

@@ -8,6 +8,7 @@
  *
  *   npm run bench                      all benchmarks
  *   npm run bench -- transform         only the ones whose name contains "transform"
+ *   npm run bench -- history           steady-state transform over 2 … 1,000 pulls of history
  *   npm run bench -- --json            JSON only (for scripts)
  */
 import { spawn } from "node:child_process";

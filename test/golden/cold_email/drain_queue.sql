@@ -9,14 +9,14 @@ classification as (
 
 latest_pull as (
 
-    select * from `cold-email-local.cold_email_staging.stg_instantly_pulls`
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pull_log`
     where is_latest
 
 ),
 
 actions as (
 
-    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
+    select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
     where op = 'drain'
 
 ),

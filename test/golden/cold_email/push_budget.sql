@@ -21,7 +21,7 @@ queue as (
 
 latest_pull as (
 
-    select * from `cold-email-local.cold_email_staging.stg_instantly_pulls`
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pull_log`
     where is_latest
 
 ),

@@ -26,7 +26,7 @@ leads as (
 
 latest_pull as (
 
-    select * from `cold-email-local.cold_email_staging.stg_instantly_pulls`
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pull_log`
     where is_latest
 
 ),

@@ -2,7 +2,7 @@ with
 
 pulls as (
 
-    select * from `cold-email-local.cold_email_staging.stg_instantly_pulls`
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pull_log`
 
 ),
 

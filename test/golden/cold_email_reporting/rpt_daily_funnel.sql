@@ -2,7 +2,7 @@ with
 
 actions as (
 
-    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
+    select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
     where state = 'succeeded' and op in ('add', 'drain')
 
 ),

@@ -8,7 +8,7 @@ runs as (
 
 actions as (
 
-    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
+    select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
 
 ),
 

@@ -9,7 +9,7 @@ all_instantly_leads as (
 
 all_actions as (
 
-    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
+    select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
     where op in ('add', 'drain') and email is not null and campaign_id is not null
 
 ),
@@ -28,7 +28,7 @@ actions as (
 
 latest_pull as (
 
-    select * from `cold-email-local.cold_email_staging.stg_instantly_pulls`
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pull_log`
     where is_latest
 
 ),

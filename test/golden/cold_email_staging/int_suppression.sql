@@ -14,7 +14,7 @@ instantly_leads as (
 
 actions as (
 
-    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
+    select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
 
 ),
 

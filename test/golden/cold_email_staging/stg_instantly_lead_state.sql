@@ -2,7 +2,7 @@ with
 
 new_pulls as (
 
-    select run_id from `cold-email-local.cold_email_staging.stg_instantly_pulls`
+    select run_id from `cold-email-local.cold_email_staging.stg_instantly_pull_log`
     where pull_number > lead_state_merged_pull
 
 ),

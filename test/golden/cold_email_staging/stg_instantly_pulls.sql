@@ -1,22 +1,21 @@
 with
 
-succeeded_pulls as (
+merged as (
 
-    select
-        run_id,
-        started_at,
-        finished_at
-
-    from `cold-email-local.cold_email_staging.stg_sync_runs`
-    where
-        mode = 'pull'
-        and status = 'succeeded'
-        
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pull_log`
 
 ),
 
-lead_rows as (
+merged_through as (
 
+    select coalesce(max(pull_finished_at), CAST('1970-01-01 00:00:00+00' AS TIMESTAMP)) as finished_at
+    from merged
+
+),
+
+recent_lead_rows as (
+
+    -- A constant window (not a subquery) so BigQuery prunes the partitions.
     select
         run_id,
         min(recorded_at) as started_at,
@@ -24,14 +23,12 @@ lead_rows as (
         count(*) as lead_rows
 
     from `cold-email-local.cold_email_ops.instantly_leads`
-    where
-        recorded_at >= pulls_window_start
-        and run_id in (select run_id from succeeded_pulls)
+    where recorded_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 2 DAY)
     group by run_id
 
 ),
 
-campaign_rows as (
+newer_campaign_rows as (
 
     select
         run_id,
@@ -40,53 +37,64 @@ campaign_rows as (
         count(*) as campaign_rows
 
     from `cold-email-local.cold_email_ops.instantly_campaigns`
-    where
-        recorded_at >= pulls_window_start
-        and run_id in (select run_id from succeeded_pulls)
+    where recorded_at > (select finished_at from merged_through)
     group by run_id
 
 ),
 
-new_pulls as (
+newer_runs as (
 
     select
-        succeeded_pulls.run_id,
+        run_id,
+        started_at,
+        coalesce(finished_at, started_at) as finished_at
+
+    from `cold-email-local.cold_email_staging.stg_sync_runs`
+    where mode = 'pull' and started_at > (select finished_at from merged_through)
+
+),
+
+candidate_ids as (
+
+    select run_id from recent_lead_rows
+    union distinct
+    select run_id from newer_campaign_rows
+    union distinct
+    select run_id from newer_runs
+
+),
+
+unmerged as (
+
+    select
+        candidate_ids.run_id,
         case
-            when lead_rows.started_at is null then coalesce(campaign_rows.started_at, succeeded_pulls.started_at)
-            when campaign_rows.started_at is null then lead_rows.started_at
-            when lead_rows.started_at < campaign_rows.started_at then lead_rows.started_at
-            else campaign_rows.started_at
+            when recent_lead_rows.started_at is null then coalesce(newer_campaign_rows.started_at, newer_runs.started_at)
+            when newer_campaign_rows.started_at is null then recent_lead_rows.started_at
+            when recent_lead_rows.started_at < newer_campaign_rows.started_at then recent_lead_rows.started_at
+            else newer_campaign_rows.started_at
         end as pull_started_at,
         case
-            when lead_rows.finished_at is null then coalesce(campaign_rows.finished_at, succeeded_pulls.finished_at, succeeded_pulls.started_at)
-            when campaign_rows.finished_at is null then lead_rows.finished_at
-            when lead_rows.finished_at > campaign_rows.finished_at then lead_rows.finished_at
-            else campaign_rows.finished_at
+            when recent_lead_rows.finished_at is null then coalesce(newer_campaign_rows.finished_at, newer_runs.finished_at)
+            when newer_campaign_rows.finished_at is null then recent_lead_rows.finished_at
+            when recent_lead_rows.finished_at > newer_campaign_rows.finished_at then recent_lead_rows.finished_at
+            else newer_campaign_rows.finished_at
         end as pull_finished_at,
-        coalesce(lead_rows.lead_rows, 0) as lead_rows,
-        coalesce(campaign_rows.campaign_rows, 0) as campaign_rows
+        coalesce(recent_lead_rows.lead_rows, 0) as lead_rows,
+        coalesce(newer_campaign_rows.campaign_rows, 0) as campaign_rows
 
-    from succeeded_pulls
-    left join lead_rows
-        on succeeded_pulls.run_id = lead_rows.run_id
-    left join campaign_rows
-        on succeeded_pulls.run_id = campaign_rows.run_id
-
-),
-
-numbered as (
-
-    select
-        new_pulls.*,
-        0
-            + row_number() over (order by new_pulls.pull_finished_at, new_pulls.run_id) as pull_number,
-        row_number() over (order by new_pulls.pull_finished_at desc, new_pulls.run_id desc) = 1 as is_latest
-
-    from new_pulls
+    from candidate_ids
+    left join recent_lead_rows
+        on candidate_ids.run_id = recent_lead_rows.run_id
+    left join newer_campaign_rows
+        on candidate_ids.run_id = newer_campaign_rows.run_id
+    left join newer_runs
+        on candidate_ids.run_id = newer_runs.run_id
+    where candidate_ids.run_id not in (select run_id from merged)
 
 ),
 
-final as (
+unioned as (
 
     select
         run_id,
@@ -95,9 +103,33 @@ final as (
         lead_rows,
         campaign_rows,
         pull_number,
-        is_latest
+        true as is_merged
 
-    from numbered
+    from merged
+
+    union all
+
+    select
+        run_id,
+        pull_started_at,
+        pull_finished_at,
+        lead_rows,
+        campaign_rows,
+        (select coalesce(max(pull_number), 0) from merged)
+            + row_number() over (order by pull_finished_at, run_id) as pull_number,
+        false as is_merged
+
+    from unmerged
+
+),
+
+final as (
+
+    select
+        unioned.*,
+        row_number() over (order by pull_finished_at desc, run_id desc) = 1 as is_latest
+
+    from unioned
 
 )
 

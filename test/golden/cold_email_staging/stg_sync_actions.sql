@@ -1,32 +1,36 @@
 with
 
-changelog as (
+merged as (
+
+    select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
+
+),
+
+newer as (
 
     select * from `cold-email-local.cold_email_staging.stg_sync_changelog`
-    where recorded_at >= actions_merged_through
+    where recorded_at >= (select coalesce(max(state_at), CAST('1970-01-01 00:00:00+00' AS TIMESTAMP)) from merged)
 
 ),
 
 ranked as (
 
     select
-        changelog.*,
-        min(changelog.recorded_at) over (partition by changelog.action_id) as window_intent_at,
+        newer.*,
+        min(newer.recorded_at) over (partition by newer.action_id) as newer_intent_at,
         row_number() over (
-            partition by changelog.action_id
+            partition by newer.action_id
             order by
-                changelog.recorded_at desc,
-                case when changelog.state = 'intent' then 1 else 0 end,
-                changelog.state
+                newer.recorded_at desc,
+                case when newer.state = 'intent' then 1 else 0 end,
+                newer.state
         ) as row_in_action
 
-    from changelog
+    from newer
 
 ),
 
-
-
-final as (
+latest_newer as (
 
     select
         ranked.action_id,
@@ -41,13 +45,25 @@ final as (
         ranked.retryable,
         ranked.error_code,
         ranked.http_status,
-        ranked.window_intent_at as intent_at,
+        coalesce(merged.intent_at, ranked.newer_intent_at) as intent_at,
         ranked.recorded_at as state_at,
         ranked.run_id
 
     from ranked
-    
+    left join merged
+        on ranked.action_id = merged.action_id
     where ranked.row_in_action = 1
+
+),
+
+final as (
+
+    select * from latest_newer
+
+    union all
+
+    select * from merged
+    where action_id not in (select action_id from latest_newer)
 
 )
 
