@@ -236,6 +236,33 @@ export async function readPushQueue(warehouse: Warehouse): Promise<PushRow[]> {
   }));
 }
 
+const SUPPRESSED_NOW = { dataset: "output" as const, name: "suppressed_now" };
+
+/** Pushing without the live suppression check would break the do-not-contact promise: refuse. */
+export async function requireSuppressedNow(warehouse: Warehouse): Promise<void> {
+  if (!(await warehouse.exists(SUPPRESSED_NOW))) throw missingTables("suppressed_now");
+}
+
+/**
+ * Which of these emails the warehouse suppresses NOW (`suppressed_now`, a live view: DNC rows
+ * appended after the transform count), with the reason. One query per add batch, right before it is
+ * sent (`requireSuppressedNow` checked at preflight that the view exists).
+ */
+export async function readSuppressedNow(
+  warehouse: Warehouse,
+  emails: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (emails.length === 0) return out;
+  for await (const batch of warehouse.read(SUPPRESSED_NOW, {
+    columns: ["email", "reason"],
+    where: { email: [...new Set(emails)] },
+  })) {
+    for (const r of batch) if (!out.has(String(r.email))) out.set(String(r.email), String(r.reason));
+  }
+  return out;
+}
+
 /** Whether the leads source table has at least one row (the empty-source guard). */
 export async function sourceHasLeads(warehouse: Warehouse, settings: Settings): Promise<boolean> {
   const ref = { dataset: "raw" as const, name: settings.vars.leads_table };

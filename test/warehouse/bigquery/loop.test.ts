@@ -7,7 +7,7 @@ import { transformLocal } from "../../../engine/src/dataform/transform.ts";
 import { InstantlyClient } from "../../../engine/src/instantly/index.ts";
 import { seedWarehouse } from "../../../engine/src/local/seed.ts";
 import { type Sandbox, startSandbox } from "../../../engine/src/sandbox/server.ts";
-import { runApply } from "../../../engine/src/sync/apply.ts";
+import { runApply } from "../../../engine/src/sync/apply/run.ts";
 import { WarehouseJournal } from "../../../engine/src/sync/journal.ts";
 import { runPull } from "../../../engine/src/sync/pull.ts";
 import { writeRunRow } from "../../../engine/src/sync/run-record.ts";
