@@ -17,6 +17,8 @@ export interface PushBudget {
   queued: number;
   campaignSlots: Record<string, number | null> | null;
   pullRunId: string | null;
+  /** The capacity-relevant vars the tables were computed with; null for tables built before the column. */
+  computedWith: Record<string, string> | null;
 }
 
 export interface PullInfo {
@@ -103,6 +105,7 @@ export async function readPushBudget(warehouse: Warehouse): Promise<PushBudget> 
   const row = await first(warehouse.read(ref));
   if (!row) throw new UserError("push_budget is empty", { hint: "re-run the transform" });
   const split = parseJsonObject(row.campaign_slots);
+  const computedWith = parseJsonObject(row.computed_with);
   return {
     cap: num(row.cap),
     activeInventory: num(row.active_inventory),
@@ -116,6 +119,9 @@ export async function readPushBudget(warehouse: Warehouse): Promise<PushBudget> 
         )
       : null,
     pullRunId: row.pull_run_id === null || row.pull_run_id === undefined ? null : String(row.pull_run_id),
+    computedWith: computedWith
+      ? Object.fromEntries(Object.entries(computedWith).map(([k, v]) => [k, v === null ? "" : String(v)]))
+      : null,
   };
 }
 

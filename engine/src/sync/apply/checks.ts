@@ -1,4 +1,5 @@
 import { isSettled } from "../../core/action-state.ts";
+import { varMismatches } from "../../core/computed-with.ts";
 import { UserError } from "../../core/errors.ts";
 import { evaluateGuards } from "../../core/guards.ts";
 import { checkKey, loadManagedCampaigns } from "../preflight.ts";
@@ -37,6 +38,7 @@ export async function checkFreshness(ctx: RunContext): Promise<RunInputs> {
       { hint: "run the transform (`engine transform` / `dataform run`) after `engine pull`, then apply" },
     );
   }
+  checkVars(ctx, budget.computedWith);
   ctx.source.checkCurrent(pull.runId, ctx.settings);
   return { pull, budget, prior: await readPriorStates(warehouse, pull) };
 }
@@ -80,4 +82,28 @@ export async function preflight(ctx: RunContext, inputs: RunInputs): Promise<Pre
     ctx.warnings.push(`overridden by --force: ${text}`);
   }
   return { campaigns, guards, drainRows };
+}
+
+/**
+ * Capacity comes from push_budget, computed by the transform: vars given to apply/plan that differ
+ * from the ones the transform used would be silently ignored, so they are refused instead.
+ */
+function checkVars(ctx: RunContext, computedWith: Record<string, string> | null): void {
+  if (!computedWith) {
+    ctx.warnings.push(
+      "push_budget does not record its vars (built by an older transform): re-run the transform",
+    );
+    return;
+  }
+  const diff = varMismatches(computedWith, ctx.settings.rawVars);
+  if (diff.length === 0) return;
+  const list = diff
+    .map(
+      (d) =>
+        `${d.name} is ${JSON.stringify(d.now)} here but the action tables were computed with ${JSON.stringify(d.computed)}`,
+    )
+    .join("; ");
+  throw new UserError(`vars differ from the transform's: ${list}`, {
+    hint: "run the transform with the same vars (`engine transform --vars …` / `dataform run --vars=…`), then apply with them, or apply without them",
+  });
 }
