@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadSettings } from "../../engine/src/config/settings.ts";
-import { actionId } from "../../engine/src/core/action-id.ts";
 import { UserError } from "../../engine/src/core/errors.ts";
 import { makeAction } from "../../engine/src/core/plan.ts";
 import { runApply } from "../../engine/src/sync/apply/run.ts";
@@ -9,6 +8,7 @@ import { WarehouseJournal } from "../../engine/src/sync/journal.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { writeRunRow } from "../../engine/src/sync/run-record.ts";
 import { gatherStatus } from "../../engine/src/sync/status.ts";
+import { actionId } from "./action-id.ts";
 import { makeWorld, query, type World } from "./harness.ts";
 
 /**

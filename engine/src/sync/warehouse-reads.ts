@@ -46,6 +46,8 @@ export interface PushRow {
   segment: string;
   score: number;
   needs_verification: boolean;
+  verify_action_id: string;
+  push_if_catch_all: boolean;
   first_name: string | null;
   last_name: string | null;
   company_name: string | null;
@@ -218,6 +220,28 @@ export async function readDrainQueue(warehouse: Warehouse): Promise<DrainRow[]> 
   }));
 }
 
+export interface BlockRow {
+  action_id: string;
+  email: string;
+  campaign_id: string;
+  lead_id: string | null;
+  reason: string;
+}
+
+/** block_queue: the block-list entries the rules ask for (ids minted by the SQL). */
+export async function readBlockQueue(warehouse: Warehouse): Promise<BlockRow[]> {
+  const ref = { dataset: "output" as const, name: "block_queue" };
+  if (!(await warehouse.exists(ref))) throw missingTables("block_queue");
+  const rows = await readAll(warehouse.read(ref, { orderBy: ["campaign_id", "action_id"] }));
+  return rows.map((r) => ({
+    action_id: String(r.action_id),
+    email: String(r.email),
+    campaign_id: String(r.campaign_id).toLowerCase(),
+    lead_id: r.lead_id === null || r.lead_id === undefined ? null : String(r.lead_id),
+    reason: String(r.reason),
+  }));
+}
+
 /**
  * push_queue in rank order. Read whole (it holds `candidates` = slots × overfetch rows, a bounded
  * number) because the loop appends to the changelog while it works through the queue, and a DuckDB
@@ -235,6 +259,8 @@ export async function readPushQueue(warehouse: Warehouse): Promise<PushRow[]> {
     segment: String(r.segment),
     score: num(r.score),
     needs_verification: Boolean(r.needs_verification),
+    verify_action_id: String(r.verify_action_id),
+    push_if_catch_all: r.push_if_catch_all === true,
     first_name: (r.first_name as string | null) ?? null,
     last_name: (r.last_name as string | null) ?? null,
     company_name: (r.company_name as string | null) ?? null,

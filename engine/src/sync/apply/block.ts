@@ -3,19 +3,14 @@ import { chunk } from "../../core/batching.ts";
 import type { PlannedAction } from "../../core/plan.ts";
 import type { BlocklistCreateResult, InstantlyOutcome } from "../../instantly/index.ts";
 import type { FinalEntry } from "../journal.ts";
-import type { DrainRow } from "../warehouse-reads.ts";
 import type { RunContext, RunInputs } from "./context.ts";
 import { continueAfter, failedEntry, writeAhead } from "./write-ahead.ts";
 
 /** Block list: the drained leads the rules mark `block` (unsubscribes) go into Instantly's block list. */
-export async function blockLeads(
-  ctx: RunContext,
-  inputs: RunInputs,
-  drainRows: readonly DrainRow[],
-): Promise<void> {
-  const wanted = ctx.source
-    .blocks(drainRows, inputs.pull.runId, ctx.settings.managedCampaignIds)
-    .filter((a) => !isSettled(inputs.prior.get(a.action_id)));
+export async function blockLeads(ctx: RunContext, inputs: RunInputs): Promise<void> {
+  const wanted = (await ctx.source.blocks(ctx.settings.managedCampaignIds)).filter(
+    (a) => !isSettled(inputs.prior.get(a.action_id)),
+  );
   if (wanted.length === 0) return;
   ctx.log(`block list: ${wanted.length} value(s) to add`);
   for (const batch of chunk(wanted, ctx.batch.block)) {

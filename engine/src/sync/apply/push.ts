@@ -102,7 +102,7 @@ async function candidates(
   blocked: Set<string>,
 ): Promise<AddCandidate[]> {
   const out: AddCandidate[] = [];
-  for (const c of await ctx.source.candidates(inputs.pull.runId)) {
+  for (const c of await ctx.source.candidates()) {
     const campaign = c.action.campaign_id;
     if (!managed.has(campaign) || blocked.has(campaign)) continue;
     if (isSettled(inputs.prior.get(c.action.action_id))) continue;

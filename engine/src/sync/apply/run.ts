@@ -46,8 +46,7 @@ export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
     else {
       if (ctx.phases.drain) {
         await timed(ctx, "drain", async () => {
-          if (await drainLeads(ctx, inputs, checked.drainRows))
-            await blockLeads(ctx, inputs, checked.drainRows);
+          if (await drainLeads(ctx, inputs, checked.drainRows)) await blockLeads(ctx, inputs);
         });
       }
       if (ctx.phases.push) await timed(ctx, "push", () => pushLeads(ctx, inputs, checked));

@@ -1,9 +1,14 @@
 import type { Settings } from "../../config/settings.ts";
-import { actionId } from "../../core/action-id.ts";
 import { UserError } from "../../core/errors.ts";
 import { makeAction, type Plan, type PlannedAction } from "../../core/plan.ts";
 import type { Warehouse } from "../../warehouse/port.ts";
-import { type DrainRow, type PushRow, readDrainQueue, readPushQueue } from "../warehouse-reads.ts";
+import {
+  type DrainRow,
+  type PushRow,
+  readBlockQueue,
+  readDrainQueue,
+  readPushQueue,
+} from "../warehouse-reads.ts";
 import type { AddCandidate } from "./types.ts";
 
 /**
@@ -16,10 +21,10 @@ export interface ActionSource {
   /** Refuses a plan made from another pull or for other campaigns (the warehouse is always current). */
   checkCurrent(latestPullRunId: string, settings: Settings): void;
   drains(): Promise<DrainRow[]>;
-  /** Block-list entries for the drained leads that must be blocked. */
-  blocks(drainRows: readonly DrainRow[], pullRunId: string, managed: readonly string[]): PlannedAction[];
+  /** Block-list entries for the drained leads that must be blocked (managed campaigns only). */
+  blocks(managed: readonly string[]): Promise<PlannedAction[]>;
   /** Add candidates in rank order, each with its verify action when it needs one. */
-  candidates(pullRunId: string): Promise<AddCandidate[]>;
+  candidates(): Promise<AddCandidate[]>;
   /** The most adds this source allows (a plan never adds more than it planned). */
   limitAdds(allowed: number): number;
 }
@@ -29,23 +34,14 @@ export function warehouseSource(warehouse: Warehouse): ActionSource {
     kind: "warehouse",
     checkCurrent: () => {},
     drains: () => readDrainQueue(warehouse),
-    blocks: (drainRows, pullRunId, managed) =>
-      drainRows
-        .filter((d) => d.block && managed.includes(d.campaign_id))
-        .map((d) =>
-          makeAction({
-            action_id: actionId("block", d.email, d.campaign_id, pullRunId),
-            op: "block",
-            email: d.email,
-            campaign_id: d.campaign_id,
-            lead_id: d.lead_id,
-            reason: d.reason,
-          }),
-        ),
-    candidates: async (pullRunId) =>
+    blocks: async (managed) =>
+      (await readBlockQueue(warehouse))
+        .filter((b) => managed.includes(b.campaign_id))
+        .map((b) => makeAction({ ...b, op: "block" })),
+    candidates: async () =>
       (await readPushQueue(warehouse)).map((r) => ({
         action: pushAction(r),
-        verify: r.needs_verification ? verifyAction(r, pullRunId) : null,
+        verify: r.needs_verification ? verifyAction(r) : null,
       })),
     limitAdds: (allowed) => allowed,
   };
@@ -80,7 +76,7 @@ export function planSource(plan: Plan): ActionSource {
         suppress: a.suppress ?? false,
         block: a.block ?? false,
       })),
-    blocks: () => ofOp("block"),
+    blocks: async () => ofOp("block"),
     candidates: async () => {
       const verifies = new Map(ofOp("verify").map((v) => [`${v.campaign_id}|${v.email}`, v]));
       return ofOp("add").map((action) => ({
@@ -92,13 +88,14 @@ export function planSource(plan: Plan): ActionSource {
   };
 }
 
-function verifyAction(r: PushRow, pullRunId: string): PlannedAction {
+function verifyAction(r: PushRow): PlannedAction {
   return makeAction({
-    action_id: actionId("verify", r.email, r.campaign_id, pullRunId),
+    action_id: r.verify_action_id,
     op: "verify",
     email: r.email,
     campaign_id: r.campaign_id,
     reason: "before_add",
+    push_if_catch_all: r.push_if_catch_all,
   });
 }
 

@@ -1,7 +1,5 @@
 import PQueue from "p-queue";
-import type { Settings } from "../../config/settings.ts";
 import { chunk } from "../../core/batching.ts";
-import { UserError } from "../../core/errors.ts";
 import type { PlannedAction } from "../../core/plan.ts";
 import { type InstantlyOutcome, settle, type VerificationOutcome } from "../../instantly/index.ts";
 import type { FinalEntry, VerificationRow } from "../journal.ts";
@@ -17,7 +15,6 @@ import { failedEntry, fatalError, type Settled, writeAhead } from "./write-ahead
  */
 export async function verifyWave(ctx: RunContext, rows: readonly AddCandidate[]): Promise<Set<string>> {
   const ok = new Set<string>();
-  const allowCatchAll = flagVar(ctx.settings, "allow_catch_all", false);
   let stop: string | undefined;
   for (const batch of chunk(
     rows.filter((c) => c.verify),
@@ -56,7 +53,7 @@ export async function verifyWave(ctx: RunContext, rows: readonly AddCandidate[])
           ),
         );
       },
-      (o) => verifyFinals(actions, o, ctx.progress.verification, allowCatchAll),
+      (o) => verifyFinals(actions, o, ctx.progress.verification),
     );
     for (const f of finals) {
       const add = byVerifyId.get(f.action.action_id);
@@ -78,7 +75,6 @@ function verifyFinals(
   actions: readonly PlannedAction[],
   outcome: InstantlyOutcome<InstantlyOutcome<VerificationOutcome>[]>,
   counts: VerificationCounts,
-  allowCatchAll: boolean,
 ): Settled {
   if (outcome.status !== "succeeded") return { finals: actions.map((a) => failedEntry(a, outcome)) };
   const finals: FinalEntry[] = [];
@@ -99,11 +95,11 @@ function verifyFinals(
         finals.push({ action, state: "succeeded", message: "verified" });
         break;
       case "catch_all":
-        // Not suppressed (`skipped`, not `invalid`): the SQL keeps catch-all domains out while
-        // allow_catch_all is false, and lets them in again if a team turns it on.
+        // The policy is the SQL's (push_queue.push_if_catch_all). Not suppressed (`skipped`, not
+        // `invalid`): int_lead_eligibility lets the lead in again if a team allows catch-all.
         counts.catchAll++;
         finals.push(
-          allowCatchAll
+          action.push_if_catch_all === true
             ? { action, state: "succeeded", message: "catch_all (allowed)" }
             : {
                 action,
@@ -134,15 +130,4 @@ function verifyFinals(
     }
   });
   return { finals, verifications };
-}
-
-/** A "true"/"false" var read exactly like includes/config.js `flag` does. */
-function flagVar(settings: Settings, name: string, fallback: boolean): boolean {
-  const raw = (settings.rawVars[name] ?? String(fallback)).trim().toLowerCase();
-  if (raw !== "true" && raw !== "false") {
-    throw new UserError(
-      `workflow_settings.yaml var ${name} must be "true" or "false", got ${JSON.stringify(raw)}`,
-    );
-  }
-  return raw === "true";
 }
