@@ -316,6 +316,24 @@ export async function readEligibleCount(warehouse: Warehouse): Promise<number | 
   return n;
 }
 
+/**
+ * Leads of the managed campaigns the drain rules looked at and how many they keep
+ * (int_drain_classification, one row per lead of the latest pull), for the drain message.
+ */
+export async function readDrainCounts(
+  warehouse: Warehouse,
+): Promise<{ analyzed: number; kept: number } | undefined> {
+  const ref = { dataset: "staging" as const, name: "int_drain_classification" };
+  if (!(await warehouse.exists(ref))) return undefined;
+  let analyzed = 0;
+  let kept = 0;
+  for await (const b of warehouse.read(ref, { columns: ["action"] })) {
+    analyzed += b.length;
+    for (const r of b) if (r.action === "keep") kept++;
+  }
+  return { analyzed, kept };
+}
+
 /** finished_at of the last apply that succeeded or was partial (for the "no successful run" alert). */
 export async function readLastSuccessAt(warehouse: Warehouse, before: Date): Promise<Date | null> {
   let best: Date | null = null;

@@ -6,7 +6,7 @@ import { crashPoint } from "../crash-points.ts";
 import type { RecordingJournal } from "../journal.ts";
 import { ciRunUrl } from "../run-id.ts";
 import { writeRunRow } from "../run-record.ts";
-import { readEligibleCount } from "../warehouse-reads.ts";
+import { readDrainCounts, readEligibleCount } from "../warehouse-reads.ts";
 import type { Preflight, RunContext, RunInputs } from "./context.ts";
 import { buildCounts, buildReport } from "./report.ts";
 import type { ApplyResult } from "./types.ts";
@@ -23,12 +23,9 @@ export async function finish(
 ): Promise<ApplyResult> {
   const finishedAt = new Date();
   const status = deriveRunStatus({ fatal: fatal !== undefined, states: ctx.tally.states() });
-  let eligibleBefore: number | undefined;
-  try {
-    eligibleBefore = await readEligibleCount(ctx.warehouse);
-  } catch {
-    eligibleBefore = undefined; // a reporting view is a nicety here, never a reason to fail the run
-  }
+  // Reporting counts are a nicety here, never a reason to fail the run.
+  const eligibleBefore = await readEligibleCount(ctx.warehouse).catch(() => undefined);
+  const drainCounts = await readDrainCounts(ctx.warehouse).catch(() => undefined);
   const results = {
     ctx,
     inputs,
@@ -37,6 +34,7 @@ export async function finish(
     finishedAt,
     fatal,
     eligibleBefore,
+    drainCounts,
     ciRunUrl: ciRunUrl(ctx.options.env),
     statsNow: ctx.client.stats().totals,
   };

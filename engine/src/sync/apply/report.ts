@@ -15,6 +15,8 @@ export interface RunResults {
   fatal: string | undefined;
   /** Eligible leads of the pool before this run (rpt_lead_eligibility), when readable. */
   eligibleBefore: number | undefined;
+  /** int_drain_classification: leads the drain rules looked at, and kept (when readable). */
+  drainCounts: { analyzed: number; kept: number } | undefined;
   ciRunUrl: string | undefined;
   statsNow: ReturnType<InstantlyClient["stats"]>["totals"];
 }
@@ -61,7 +63,6 @@ export function buildReport(r: RunResults): RunReport {
     Object.entries(stats.byStatus)
       .filter(([k]) => pred(k))
       .reduce((n, [k, v]) => n + v - (ctx.callsBefore.byStatus[k] ?? 0), 0);
-  const leadRows = inputs?.pull.leadRows ?? 0;
   return {
     runId: ctx.runId,
     mode: ctx.mode,
@@ -106,8 +107,8 @@ export function buildReport(r: RunResults): RunReport {
         "invalid: suppressed, never pushed; catch-all: not pushed while allow_catch_all is false; pending: verified again next run",
     },
     drain: {
-      analyzed: leadRows,
-      kept: Math.max(0, leadRows - drainRows.length),
+      analyzed: r.drainCounts?.analyzed ?? inputs?.pull.leadRows ?? 0,
+      kept: r.drainCounts?.kept ?? 0,
       identified: drainRows.length,
       byReason,
       attempted: ctx.progress.drainsAttempted,
