@@ -88,6 +88,21 @@ describe("the loop on DuckDB + sandbox", () => {
       expect(actionId("drain", String(d.email), String(d.campaign_id), pullId)).toBe(d.action_id);
     for (const a of adds)
       expect(actionId("add", String(a.email), String(a.campaign_id), pullId)).toBe(a.action_id);
+    // Block and verify ids come from the SQL too (block_queue, push_queue.verify_action_id).
+    const verifies = await query(
+      world,
+      "select verify_action_id, email, campaign_id from cold_email.push_queue",
+    );
+    for (const v of verifies)
+      expect(actionId("verify", String(v.email), String(v.campaign_id), pullId)).toBe(v.verify_action_id);
+    const blocks = await query(world, "select action_id, email, campaign_id from cold_email.block_queue");
+    const blockedDrains = await query(
+      world,
+      "select count(*)::int as n from cold_email.drain_queue where block",
+    );
+    expect(blocks.length).toBe(blockedDrains[0]?.n);
+    for (const b of blocks)
+      expect(actionId("block", String(b.email), String(b.campaign_id), pullId)).toBe(b.action_id);
   });
 
   test("plan sends nothing to Instantly; apply --plan does exactly the plan", async () => {

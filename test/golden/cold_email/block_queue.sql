@@ -7,25 +7,24 @@ drains as (
 
 ),
 
-latest_pull as (
+budget as (
 
-    select * from `cold-email-local.cold_email_staging.stg_instantly_pulls`
-    where is_latest
+    -- The pull these action tables were computed from (part of every action id).
+    select * from `cold-email-local.cold_email.push_budget`
 
 ),
 
 final as (
 
     select
-        TO_HEX(MD5(concat(coalesce('block', ''), '|', coalesce(drains.email, ''), '|', coalesce(drains.campaign_id, ''), '|', coalesce(latest_pull.run_id, '')))) as action_id,
+        TO_HEX(MD5(concat(coalesce('block', ''), '|', coalesce(drains.email, ''), '|', coalesce(drains.campaign_id, ''), '|', coalesce(budget.pull_run_id, '')))) as action_id,
         drains.email,
         drains.campaign_id,
         drains.lead_id,
         drains.reason
 
     from drains
-    left join latest_pull
-        on true
+    cross join budget
 
 )
 
