@@ -6,7 +6,6 @@ import { runInNewContext } from "node:vm";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, test } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
-import { actionId } from "../../engine/src/core/action-id.ts";
 import { isAmbiguousFailure, isSettled, mayHaveLanded } from "../../engine/src/core/action-state.ts";
 import { chunk, groupBy } from "../../engine/src/core/batching.ts";
 import { allowedAdds } from "../../engine/src/core/capacity.ts";
@@ -16,6 +15,7 @@ import { makeAction, planSchema, summarisePlan } from "../../engine/src/core/pla
 import { deriveRunStatus, exitCodeFor } from "../../engine/src/core/run-status.ts";
 import { CRASH_POINTS, parseCrashTarget } from "../../engine/src/sync/crash-points.ts";
 import { ciRunUrl, newRunId } from "../../engine/src/sync/run-id.ts";
+import { actionId } from "./action-id.ts";
 
 describe("actionId", () => {
   test("is the same hash as includes/sql.js actionId computes on DuckDB", async () => {

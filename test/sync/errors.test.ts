@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
 import { ExitCode, UserError } from "../../engine/src/core/errors.ts";
 import { InstantlyClient } from "../../engine/src/instantly/index.ts";
-import { runApply } from "../../engine/src/sync/apply.ts";
+import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { lockLoop } from "../../engine/src/sync/lock.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { loadLoopSettings } from "../../engine/src/sync/session.ts";

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadSettings } from "../../engine/src/config/settings.ts";
-import { actionId } from "../../engine/src/core/action-id.ts";
 import { UserError } from "../../engine/src/core/errors.ts";
 import { makeAction } from "../../engine/src/core/plan.ts";
-import { type ApplyOptions, runApply } from "../../engine/src/sync/apply.ts";
+import { runApply } from "../../engine/src/sync/apply/run.ts";
+import type { ApplyOptions } from "../../engine/src/sync/apply/types.ts";
 import { WarehouseJournal } from "../../engine/src/sync/journal.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { writeRunRow } from "../../engine/src/sync/run-record.ts";
 import { gatherStatus } from "../../engine/src/sync/status.ts";
+import { actionId } from "./action-id.ts";
 import { makeWorld, query, type World } from "./harness.ts";
 
 /**
@@ -27,7 +28,9 @@ const managedLeads = (w: World) =>
 beforeAll(async () => {
   world = await makeWorld({
     leads: 2000,
-    vars: { max_drain_fraction: "1" },
+    // bounce_block_pct 10: the simulated sequences bounce about 3 % on 30 leads, which must not block a
+    // campaign by chance here; the guard test below drives a 50 % bounce rate.
+    vars: { max_drain_fraction: "1", bounce_block_pct: "10" },
     sandbox: { syntheticLeadsPerCampaign: 30 },
   });
 });
@@ -85,6 +88,21 @@ describe("the loop on DuckDB + sandbox", () => {
       expect(actionId("drain", String(d.email), String(d.campaign_id), pullId)).toBe(d.action_id);
     for (const a of adds)
       expect(actionId("add", String(a.email), String(a.campaign_id), pullId)).toBe(a.action_id);
+    // Block and verify ids come from the SQL too (block_queue, push_queue.verify_action_id).
+    const verifies = await query(
+      world,
+      "select verify_action_id, email, campaign_id from cold_email.push_queue",
+    );
+    for (const v of verifies)
+      expect(actionId("verify", String(v.email), String(v.campaign_id), pullId)).toBe(v.verify_action_id);
+    const blocks = await query(world, "select action_id, email, campaign_id from cold_email.block_queue");
+    const blockedDrains = await query(
+      world,
+      "select count(*)::int as n from cold_email.drain_queue where block",
+    );
+    expect(blocks.length).toBe(blockedDrains[0]?.n);
+    for (const b of blocks)
+      expect(actionId("block", String(b.email), String(b.campaign_id), pullId)).toBe(b.action_id);
   });
 
   test("plan sends nothing to Instantly; apply --plan does exactly the plan", async () => {

@@ -1,17 +1,10 @@
 import { defineCommand } from "citty";
-import { UserError } from "../core/errors.ts";
-import { runApply } from "../sync/apply.ts";
+import { parseOnly } from "../sync/apply/only.ts";
+import { runApply } from "../sync/apply/run.ts";
 import { lockLoop } from "../sync/lock.ts";
 import { loadPlan } from "../sync/plan-file.ts";
 import { notifyHook, openSession } from "../sync/session.ts";
 import { formatApply } from "../sync/summary.ts";
-
-/** Parses --only; undefined when absent. */
-export function parseOnly(value: string | undefined): "drain" | "push" | undefined {
-  if (value === undefined || value === "") return undefined;
-  if (value === "drain" || value === "push") return value;
-  throw new UserError(`--only must be drain or push, got ${JSON.stringify(value)}`);
-}
 
 /**
  * `engine apply`: preflight and guards, then drain → block list → verify → push, every batch

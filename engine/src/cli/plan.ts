@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
-import { runApply } from "../sync/apply.ts";
+import { parseOnly } from "../sync/apply/only.ts";
+import { runApply } from "../sync/apply/run.ts";
 import { lockLoop } from "../sync/lock.ts";
 import { savePlan } from "../sync/plan-file.ts";
 import { openSession } from "../sync/session.ts";
 import { formatPlan } from "../sync/summary.ts";
-import { parseOnly } from "./apply.ts";
 
 /**
  * `engine plan`: the apply code path with a recording writer — reads Instantly (key, campaigns,

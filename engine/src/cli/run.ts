@@ -1,13 +1,13 @@
 import { defineCommand } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
 import { transformLocal } from "../dataform/transform.ts";
-import { runApply } from "../sync/apply.ts";
+import { parseOnly } from "../sync/apply/only.ts";
+import { runApply } from "../sync/apply/run.ts";
 import { lockLoop } from "../sync/lock.ts";
 import { runPull } from "../sync/pull.ts";
 import { notifyHook, openSession } from "../sync/session.ts";
 import { formatApply, formatPull } from "../sync/summary.ts";
 import { DuckDbWarehouse } from "../warehouse/duckdb-warehouse.ts";
-import { parseOnly } from "./apply.ts";
 
 /**
  * `engine run`: the local loop in one command — pull, the transform on the DuckDB warehouse, apply —

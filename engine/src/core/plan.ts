@@ -25,6 +25,8 @@ export const plannedActionSchema = z.strictObject({
   last_name: z.string().nullable().default(null),
   company_name: z.string().nullable().default(null),
   custom_variables: z.record(z.string(), primitive).nullable().default(null),
+  /** verify only: whether a catch_all answer still lets the add go (push_queue.push_if_catch_all). */
+  push_if_catch_all: z.boolean().nullable().default(null),
   /** drain only */
   suppress: z.boolean().nullable().default(null),
   block: z.boolean().nullable().default(null),
@@ -75,6 +77,7 @@ export function makeAction(
     last_name: null,
     company_name: null,
     custom_variables: null,
+    push_if_catch_all: null,
     suppress: null,
     block: null,
     ...fields,

@@ -7,7 +7,7 @@ import { notifyRun } from "../notify/notify.ts";
 import { createNotifier } from "../notify/port.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Warehouse } from "../warehouse/port.ts";
-import type { ReportContext } from "./apply.ts";
+import type { ReportContext } from "./apply/types.ts";
 import { readLastSuccessAt } from "./warehouse-reads.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { type Plan, summarisePlan } from "../core/plan.ts";
-import type { ApplyResult } from "./apply.ts";
+import type { ApplyResult } from "./apply/types.ts";
 import type { PullResult } from "./pull.ts";
 
 /**

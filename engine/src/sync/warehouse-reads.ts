@@ -17,6 +17,8 @@ export interface PushBudget {
   queued: number;
   campaignSlots: Record<string, number | null> | null;
   pullRunId: string | null;
+  /** The capacity-relevant vars the tables were computed with; null for tables built before the column. */
+  computedWith: Record<string, string> | null;
 }
 
 export interface PullInfo {
@@ -44,6 +46,8 @@ export interface PushRow {
   segment: string;
   score: number;
   needs_verification: boolean;
+  verify_action_id: string;
+  push_if_catch_all: boolean;
   first_name: string | null;
   last_name: string | null;
   company_name: string | null;
@@ -103,6 +107,7 @@ export async function readPushBudget(warehouse: Warehouse): Promise<PushBudget> 
   const row = await first(warehouse.read(ref));
   if (!row) throw new UserError("push_budget is empty", { hint: "re-run the transform" });
   const split = parseJsonObject(row.campaign_slots);
+  const computedWith = parseJsonObject(row.computed_with);
   return {
     cap: num(row.cap),
     activeInventory: num(row.active_inventory),
@@ -116,6 +121,9 @@ export async function readPushBudget(warehouse: Warehouse): Promise<PushBudget> 
         )
       : null,
     pullRunId: row.pull_run_id === null || row.pull_run_id === undefined ? null : String(row.pull_run_id),
+    computedWith: computedWith
+      ? Object.fromEntries(Object.entries(computedWith).map(([k, v]) => [k, v === null ? "" : String(v)]))
+      : null,
   };
 }
 
@@ -212,6 +220,28 @@ export async function readDrainQueue(warehouse: Warehouse): Promise<DrainRow[]> 
   }));
 }
 
+export interface BlockRow {
+  action_id: string;
+  email: string;
+  campaign_id: string;
+  lead_id: string | null;
+  reason: string;
+}
+
+/** block_queue: the block-list entries the rules ask for (ids minted by the SQL). */
+export async function readBlockQueue(warehouse: Warehouse): Promise<BlockRow[]> {
+  const ref = { dataset: "output" as const, name: "block_queue" };
+  if (!(await warehouse.exists(ref))) throw missingTables("block_queue");
+  const rows = await readAll(warehouse.read(ref, { orderBy: ["campaign_id", "action_id"] }));
+  return rows.map((r) => ({
+    action_id: String(r.action_id),
+    email: String(r.email),
+    campaign_id: String(r.campaign_id).toLowerCase(),
+    lead_id: r.lead_id === null || r.lead_id === undefined ? null : String(r.lead_id),
+    reason: String(r.reason),
+  }));
+}
+
 /**
  * push_queue in rank order. Read whole (it holds `candidates` = slots × overfetch rows, a bounded
  * number) because the loop appends to the changelog while it works through the queue, and a DuckDB
@@ -229,11 +259,40 @@ export async function readPushQueue(warehouse: Warehouse): Promise<PushRow[]> {
     segment: String(r.segment),
     score: num(r.score),
     needs_verification: Boolean(r.needs_verification),
+    verify_action_id: String(r.verify_action_id),
+    push_if_catch_all: r.push_if_catch_all === true,
     first_name: (r.first_name as string | null) ?? null,
     last_name: (r.last_name as string | null) ?? null,
     company_name: (r.company_name as string | null) ?? null,
     custom_variables: parseJsonObject(r.custom_variables),
   }));
+}
+
+const SUPPRESSED_NOW = { dataset: "output" as const, name: "suppressed_now" };
+
+/** Pushing without the live suppression check would break the do-not-contact promise: refuse. */
+export async function requireSuppressedNow(warehouse: Warehouse): Promise<void> {
+  if (!(await warehouse.exists(SUPPRESSED_NOW))) throw missingTables("suppressed_now");
+}
+
+/**
+ * Which of these emails the warehouse suppresses NOW (`suppressed_now`, a live view: DNC rows
+ * appended after the transform count), with the reason. One query per add batch, right before it is
+ * sent (`requireSuppressedNow` checked at preflight that the view exists).
+ */
+export async function readSuppressedNow(
+  warehouse: Warehouse,
+  emails: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (emails.length === 0) return out;
+  for await (const batch of warehouse.read(SUPPRESSED_NOW, {
+    columns: ["email", "reason"],
+    where: { email: [...new Set(emails)] },
+  })) {
+    for (const r of batch) if (!out.has(String(r.email))) out.set(String(r.email), String(r.reason));
+  }
+  return out;
 }
 
 /** Whether the leads source table has at least one row (the empty-source guard). */
@@ -255,6 +314,24 @@ export async function readEligibleCount(warehouse: Warehouse): Promise<number | 
     for (const r of b) n += num(r.leads);
   }
   return n;
+}
+
+/**
+ * Leads of the managed campaigns the drain rules looked at and how many they keep
+ * (int_drain_classification, one row per lead of the latest pull), for the drain message.
+ */
+export async function readDrainCounts(
+  warehouse: Warehouse,
+): Promise<{ analyzed: number; kept: number } | undefined> {
+  const ref = { dataset: "staging" as const, name: "int_drain_classification" };
+  if (!(await warehouse.exists(ref))) return undefined;
+  let analyzed = 0;
+  let kept = 0;
+  for await (const b of warehouse.read(ref, { columns: ["action"] })) {
+    analyzed += b.length;
+    for (const r of b) if (r.action === "keep") kept++;
+  }
+  return { analyzed, kept };
 }
 
 /** finished_at of the last apply that succeeded or was partial (for the "no successful run" alert). */

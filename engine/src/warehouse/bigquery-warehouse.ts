@@ -185,6 +185,14 @@ export class BigQueryWarehouse implements Warehouse {
     const params: Record<string, unknown> = {};
     const conditions = Object.entries(options.where ?? {}).map(([column, value], i) => {
       if (value === null) return `${quoteIdent(column)} IS NULL`;
+      if (Array.isArray(value)) {
+        if (value.length === 0) return "FALSE";
+        const names = value.map((v, j) => {
+          params[`p${i}_${j}`] = v;
+          return `@p${i}_${j}`;
+        });
+        return `${quoteIdent(column)} IN (${names.join(", ")})`;
+      }
       params[`p${i}`] = value;
       return `${quoteIdent(column)} = @p${i}`;
     });

@@ -79,7 +79,13 @@ export class DuckDbWarehouse implements Warehouse {
     const params: (string | number | boolean)[] = [];
     const conditions = Object.entries(options.where ?? {}).map(([column, value]) => {
       if (value === null) return `${quoteIdent(column)} is null`;
-      params.push(value);
+      if (Array.isArray(value)) {
+        if (value.length === 0) return "false";
+        const first = params.length + 1;
+        params.push(...value);
+        return `${quoteIdent(column)} in (${value.map((_, i) => `$${first + i}`).join(", ")})`;
+      }
+      params.push(value as string | number | boolean);
       return `${quoteIdent(column)} = $${params.length}`;
     });
     const where = conditions.length > 0 ? ` where ${conditions.join(" and ")}` : "";

@@ -20,8 +20,8 @@ export interface RelationRef {
 export interface ReadOptions {
   /** Columns to read (default: all). */
   columns?: string[];
-  /** Equality filters, ANDed. `null` means IS NULL. */
-  where?: Record<string, string | number | boolean | null>;
+  /** Equality filters, ANDed. `null` means IS NULL; a list means IN (an empty list matches nothing). */
+  where?: Record<string, string | number | boolean | null | readonly string[]>;
   /** Columns to order by, ascending (e.g. `["rank"]`). */
   orderBy?: string[];
   /** Rows per yielded batch (default 2,048). */

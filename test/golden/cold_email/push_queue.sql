@@ -56,6 +56,8 @@ final as (
         selected.segment,
         selected.score,
         selected.needs_verification,
+        TO_HEX(MD5(concat(coalesce('verify', ''), '|', coalesce(selected.email, ''), '|', coalesce(selected.campaign_id, ''), '|', coalesce(latest_pull.run_id, '')))) as verify_action_id,
+        false as push_if_catch_all,
         leads.first_name,
         leads.last_name,
         leads.company_name,

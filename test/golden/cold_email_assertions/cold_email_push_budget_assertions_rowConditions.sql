@@ -59,6 +59,12 @@ FROM `cold-email-local.cold_email.push_budget`
 WHERE NOT (queued IS NOT NULL)
 UNION ALL
 SELECT
+  'computed_with IS NOT NULL' AS failing_row_condition,
+  *
+FROM `cold-email-local.cold_email.push_budget`
+WHERE NOT (computed_with IS NOT NULL)
+UNION ALL
+SELECT
   'computed_at IS NOT NULL' AS failing_row_condition,
   *
 FROM `cold-email-local.cold_email.push_budget`

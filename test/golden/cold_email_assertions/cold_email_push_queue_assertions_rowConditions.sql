@@ -63,3 +63,15 @@ SELECT
   *
 FROM `cold-email-local.cold_email.push_queue`
 WHERE NOT (needs_verification IS NOT NULL)
+UNION ALL
+SELECT
+  'verify_action_id IS NOT NULL' AS failing_row_condition,
+  *
+FROM `cold-email-local.cold_email.push_queue`
+WHERE NOT (verify_action_id IS NOT NULL)
+UNION ALL
+SELECT
+  'push_if_catch_all IS NOT NULL' AS failing_row_condition,
+  *
+FROM `cold-email-local.cold_email.push_queue`
+WHERE NOT (push_if_catch_all IS NOT NULL)

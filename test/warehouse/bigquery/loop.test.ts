@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadSettings, type Settings } from "../../../engine/src/config/settings.ts";
-import { actionId } from "../../../engine/src/core/action-id.ts";
 import { makeAction } from "../../../engine/src/core/plan.ts";
 import type { CompiledGraph } from "../../../engine/src/dataform/graph.ts";
 import { transformLocal } from "../../../engine/src/dataform/transform.ts";
 import { InstantlyClient } from "../../../engine/src/instantly/index.ts";
 import { seedWarehouse } from "../../../engine/src/local/seed.ts";
 import { type Sandbox, startSandbox } from "../../../engine/src/sandbox/server.ts";
-import { runApply } from "../../../engine/src/sync/apply.ts";
+import { runApply } from "../../../engine/src/sync/apply/run.ts";
 import { WarehouseJournal } from "../../../engine/src/sync/journal.ts";
 import { runPull } from "../../../engine/src/sync/pull.ts";
 import { writeRunRow } from "../../../engine/src/sync/run-record.ts";
 import { BigQueryWarehouse } from "../../../engine/src/warehouse/bigquery-warehouse.ts";
+import { actionId } from "../../sync/action-id.ts";
 import { FakeBigQueryRest } from "./fake-bigquery-rest.ts";
 import { FakeStorageWrite } from "./fake-storage-write.ts";
 

@@ -1,0 +1,96 @@
+import { isAmbiguousFailure } from "../../core/action-state.ts";
+import type { PlannedAction } from "../../core/plan.ts";
+import type { BulkAddResult, InstantlyOutcome, LeadInput } from "../../instantly/index.ts";
+import type { FinalEntry } from "../journal.ts";
+import { readSuppressedNow } from "../warehouse-reads.ts";
+import type { RunContext } from "./context.ts";
+import { continueAfter, failedEntry, writeAhead, writeFinals } from "./write-ahead.ts";
+
+export interface AddBatchResult {
+  /** Room the batch took: created leads plus adds whose outcome is unknown (they may have landed). */
+  used: number;
+  /** False when pushing must stop (the call failed: the API is in trouble). */
+  goOn: boolean;
+}
+
+/**
+ * One bulk add to one campaign, right after re-checking the batch against the warehouse's live
+ * suppression (`suppressed_now`): an opt-out that arrived after the transform is dropped here as
+ * `skipped` / `suppressed_since_transform` and takes no room. The rest goes out write-ahead.
+ *
+ * An add whose outcome is unknown (a 5xx or reset after which the write may have landed, a row the
+ * bulk result does not account for) counts against the room exactly like a created one: only the
+ * next pull can tell, and counting it as free is how a cap of 300 once became 526 leads.
+ */
+export async function addBatch(
+  ctx: RunContext,
+  campaign: string,
+  batch: readonly PlannedAction[],
+): Promise<AddBatchResult> {
+  const suppressed = await readSuppressedNow(
+    ctx.warehouse,
+    batch.map((a) => a.email),
+  );
+  const send = batch.filter((a) => !suppressed.has(a.email));
+  if (suppressed.size > 0) {
+    ctx.progress.suppressedSinceTransform += batch.length - send.length;
+    await writeFinals(
+      ctx,
+      batch
+        .filter((a) => suppressed.has(a.email))
+        .map((action) => ({
+          action,
+          state: "skipped",
+          errorCode: "suppressed_since_transform",
+          message: `suppressed since the action tables were computed (${suppressed.get(action.email)}); not pushed`,
+        })),
+    );
+  }
+  if (send.length === 0) return { used: 0, goOn: true };
+  ctx.progress.addsAttempted += send.length;
+  const { outcome, finals } = await writeAhead(
+    ctx,
+    send,
+    () => ctx.writer.bulkAddLeads(campaign, send.map(leadInput), { skipIfInWorkspace: true }),
+    (o) => ({ finals: addFinals(send, o) }),
+  );
+  const created = finals.filter((f) => f.state === "succeeded").length;
+  const unknown = finals.filter((f) => f.state === "failed" && isAmbiguousFailure(f.errorCode)).length;
+  ctx.progress.addsUnknown += unknown;
+  return { used: created + unknown, goOn: continueAfter(outcome) };
+}
+
+function addFinals(batch: readonly PlannedAction[], outcome: InstantlyOutcome<BulkAddResult>): FinalEntry[] {
+  if (outcome.status !== "succeeded") return batch.map((action) => failedEntry(action, outcome));
+  const byIndex = new Map(outcome.value.rows.map((r) => [r.index, r]));
+  return batch.map((action, i): FinalEntry => {
+    const r = byIndex.get(i);
+    if (!r) {
+      return {
+        action,
+        state: "failed",
+        retryable: true,
+        errorCode: "unconfirmed",
+        message: "no outcome for the row",
+      };
+    }
+    return {
+      action,
+      state: r.state,
+      leadId: r.leadId ?? null,
+      retryable: r.state === "failed" ? r.retryable : null,
+      errorCode: r.state === "succeeded" ? null : r.reason,
+      message: r.status === "created" ? null : r.status,
+    };
+  });
+}
+
+function leadInput(a: PlannedAction): LeadInput {
+  return {
+    email: a.email,
+    first_name: a.first_name,
+    last_name: a.last_name,
+    company_name: a.company_name,
+    ...(a.custom_variables ? { custom_variables: a.custom_variables } : {}),
+  };
+}

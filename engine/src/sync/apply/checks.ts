@@ -1,0 +1,109 @@
+import { isSettled } from "../../core/action-state.ts";
+import { varMismatches } from "../../core/computed-with.ts";
+import { UserError } from "../../core/errors.ts";
+import { evaluateGuards } from "../../core/guards.ts";
+import { checkKey, loadManagedCampaigns } from "../preflight.ts";
+import {
+  isPullComplete,
+  readLatestPull,
+  readPriorStates,
+  readPushBudget,
+  requireSuppressedNow,
+  sourceHasLeads,
+} from "../warehouse-reads.ts";
+import type { Preflight, RunContext, RunInputs } from "./context.ts";
+
+/**
+ * The checks before anything is written. Freshness: the action tables must come from the latest
+ * pull, that pull must have completed, and a plan must belong to it. Preflight: the key works, the
+ * campaigns exist; the guards decide which campaigns get no adds and whether the run must stop.
+ */
+export async function checkFreshness(ctx: RunContext): Promise<RunInputs> {
+  const { warehouse } = ctx;
+  const budget = await readPushBudget(warehouse);
+  const pull = await readLatestPull(warehouse);
+  if (!pull) {
+    throw new UserError("no pull found in the warehouse", {
+      hint: "run `engine pull`, then the transform, then apply",
+    });
+  }
+  if (!(await isPullComplete(warehouse, pull.runId))) {
+    throw new UserError(`the latest pull ${pull.runId} did not complete (no succeeded pull run recorded)`, {
+      hint: "run `engine pull` again, then the transform, then apply",
+    });
+  }
+  if (budget.pullRunId !== pull.runId) {
+    throw new UserError(
+      `the action tables are stale: computed from pull ${budget.pullRunId ?? "(none)"}, but the latest pull is ${pull.runId}`,
+      { hint: "run the transform (`engine transform` / `dataform run`) after `engine pull`, then apply" },
+    );
+  }
+  checkVars(ctx, budget.computedWith);
+  ctx.source.checkCurrent(pull.runId, ctx.settings);
+  return { pull, budget, prior: await readPriorStates(warehouse, pull) };
+}
+
+export async function preflight(ctx: RunContext, inputs: RunInputs): Promise<Preflight> {
+  const { client, settings, warehouse } = ctx;
+  await checkKey(client);
+  const campaigns = await loadManagedCampaigns(client, settings);
+  const drainRows = ctx.phases.drain ? await ctx.source.drains() : [];
+  if (ctx.phases.push) await requireSuppressedNow(warehouse);
+  const pendingDrains = drainRows.filter((d) => !isSettled(inputs.prior.get(d.action_id)));
+  const hasSource = await sourceHasLeads(warehouse, settings);
+  const bounceMinContacted = Number(settings.rawVars.bounce_min_contacted ?? "20");
+  if (!Number.isFinite(bounceMinContacted) || bounceMinContacted < 0) {
+    throw new UserError(
+      `workflow_settings.yaml var bounce_min_contacted must be a number >= 0, got ${JSON.stringify(settings.rawVars.bounce_min_contacted)}`,
+    );
+  }
+  const guards = evaluateGuards({
+    campaigns: campaigns.map((m) => ({
+      campaignId: m.campaign.id.toLowerCase(),
+      segment: m.segment.name,
+      status: m.campaign.status,
+      contacted: m.analytics?.contacted_count ?? 0,
+      bounced: m.analytics?.bounced_count ?? 0,
+    })),
+    bounceBlockPct: settings.vars.bounce_block_pct,
+    bounceMinContacted,
+    drainCount: pendingDrains.length,
+    inventory: inputs.budget.activeInventory,
+    maxDrainFraction: settings.vars.max_drain_fraction,
+    sourceLeads: hasSource ? 1 : 0,
+    force: ctx.options.force ?? false,
+  });
+  for (const b of Object.values(guards.blockedCampaigns)) {
+    ctx.log(`guard: ${b.detail}`);
+    ctx.warnings.push(b.detail);
+  }
+  for (const text of guards.overridden) {
+    ctx.log(`guard overridden by --force: ${text}`);
+    ctx.warnings.push(`overridden by --force: ${text}`);
+  }
+  return { campaigns, guards, drainRows };
+}
+
+/**
+ * Capacity comes from push_budget, computed by the transform: vars given to apply/plan that differ
+ * from the ones the transform used would be silently ignored, so they are refused instead.
+ */
+function checkVars(ctx: RunContext, computedWith: Record<string, string> | null): void {
+  if (!computedWith) {
+    ctx.warnings.push(
+      "push_budget does not record its vars (built by an older transform): re-run the transform",
+    );
+    return;
+  }
+  const diff = varMismatches(computedWith, ctx.settings.rawVars);
+  if (diff.length === 0) return;
+  const list = diff
+    .map(
+      (d) =>
+        `${d.name} is ${JSON.stringify(d.now)} here but the action tables were computed with ${JSON.stringify(d.computed)}`,
+    )
+    .join("; ");
+  throw new UserError(`vars differ from the transform's: ${list}`, {
+    hint: "run the transform with the same vars (`engine transform --vars …` / `dataform run --vars=…`), then apply with them, or apply without them",
+  });
+}
