@@ -119,23 +119,3 @@ export async function tableColumns(
   );
   return reader.getRowObjectsJS() as Array<{ name: string; type: string }>;
 }
-
-/**
- * Run `fn` inside one DuckDB transaction on `conn`: every change lands together or not at all
- * (used to replace a raw table's contents, so readers never see it half-filled or empty).
- */
-export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
-  await conn.run("BEGIN TRANSACTION");
-  try {
-    const value = await fn();
-    await conn.run("COMMIT");
-    return value;
-  } catch (error) {
-    try {
-      await conn.run("ROLLBACK");
-    } catch {
-      // The transaction may already be aborted; the original error is the one that matters.
-    }
-    throw error;
-  }
-}
