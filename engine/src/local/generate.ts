@@ -1,4 +1,4 @@
-import { Prng, Weighted } from "./prng.ts";
+import { Prng, Weighted } from "../sandbox/prng.ts";
 import {
   companyTlds,
   countries,
@@ -161,7 +161,7 @@ export class SyntheticData {
     readonly asOfMs: number,
     counts: { leads: number; dnc: number },
   ) {
-    this.rng = new Prng(seed);
+    this.rng = Prng.fromInteger(seed);
     this.dncRng = new Prng((seed ^ 0x5bd1e995) >>> 0);
     this.dncCount = counts.dnc;
     const domains = Math.round(counts.dnc * dncMix.domainShare);

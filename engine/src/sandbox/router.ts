@@ -20,6 +20,8 @@ export interface RouteContext {
   prng: Prng;
   /** Fault: this bulk write should land only part of its rows. */
   partialBulk: boolean;
+  /** Fault: probability that a lead listing ends early (`leadListEndEarlyRate`). */
+  listEndEarlyRate: number;
 }
 
 export interface RouteResult {

@@ -314,6 +314,7 @@ class SandboxServer {
           key,
           prng: this.pagePrng,
           partialBulk: fault.partialBulk && route.bulk === true,
+          listEndEarlyRate: this.faults.leadListEndEarlyRate,
         };
         const result = route.handler(ctx);
         return { status: result.status ?? 200, body: result.body };

@@ -1,13 +1,7 @@
 import { z } from "zod";
+import type { ReceivedLeadInput } from "../../instantly/lead-input.ts";
 import { ApiError, badRequest, notFound } from "../api-error.ts";
-import {
-  buildPayload,
-  createLead,
-  deleteLead,
-  isValidEmail,
-  type LeadInput,
-  normaliseEmail,
-} from "../lead-model.ts";
+import { buildPayload, createLead, deleteLead, isValidEmail, normaliseEmail } from "../lead-model.ts";
 import type { Lead } from "../models.ts";
 import { finishPage, limitSchema } from "../pagination.ts";
 import type { Route, RouteContext } from "../router.ts";
@@ -192,7 +186,7 @@ function bulkAdd(ctx: RouteContext) {
     duplicate_email_count: 0,
   };
   const seen = new Set<string>();
-  const toCreate: { index: number; input: LeadInput }[] = [];
+  const toCreate: { index: number; input: ReceivedLeadInput }[] = [];
   body.leads.forEach((input, index) => {
     const email = normaliseEmail(input.email);
     if (target.campaign !== null ? email === null : !email && !input.first_name && !input.last_name) {
@@ -361,6 +355,8 @@ function listLeads(ctx: RouteContext) {
     }
     items.push(lead);
   }
+  // Drawn only when the fault is on, so seeded runs without it keep their exact page sequence.
+  if (more && ctx.listEndEarlyRate > 0 && ctx.prng.chance(ctx.listEndEarlyRate)) return { body: { items } };
   return { body: finishPage(ctx, items, (l) => l.id, more) };
 }
 
