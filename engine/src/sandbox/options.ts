@@ -47,6 +47,8 @@ export const faultSchema = z.strictObject({
    * listing the pull must notice by comparing with the campaign's analytics `leads_count`).
    */
   leadListEndEarlyRate: probability.default(0),
+  /** Probability that a `POST /leads/add` is refused with a 400 quoting the first lead's name, company and email. */
+  echoLeadInAddErrorRate: probability.default(0),
   /** For a write hit by a 5xx, timeout or reset: probability that it was applied before the failure. */
   appliedBeforeFailureRate: probability.default(0),
   /** After this many authenticated requests the primary key keeps only `scopeLossKeepScopes`. */

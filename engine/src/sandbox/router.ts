@@ -22,6 +22,8 @@ export interface RouteContext {
   partialBulk: boolean;
   /** Fault: probability that a lead listing ends early (`leadListEndEarlyRate`). */
   listEndEarlyRate: number;
+  /** Fault: probability that a bulk add is refused with a message echoing a lead (`echoLeadInAddErrorRate`). */
+  echoLeadErrorRate: number;
 }
 
 export interface RouteResult {

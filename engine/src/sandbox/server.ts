@@ -315,6 +315,7 @@ class SandboxServer {
           prng: this.pagePrng,
           partialBulk: fault.partialBulk && route.bulk === true,
           listEndEarlyRate: this.faults.leadListEndEarlyRate,
+          echoLeadErrorRate: this.faults.echoLeadInAddErrorRate,
         };
         const result = route.handler(ctx);
         return { status: result.status ?? 200, body: result.body };
