@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createNotifier } from "../../engine/src/notify/create-notifier.ts";
 import { findEmails } from "../../engine/src/notify/pii.ts";
-import { createNotifier, type Notifier } from "../../engine/src/notify/port.ts";
+import type { Notifier } from "../../engine/src/notify/port.ts";
 import { renderSyncMessage } from "../../engine/src/notify/render.ts";
 import { validateSlackPayload } from "../../engine/src/notify/slack-limits.ts";
 import { type NotifySink, startNotifySink } from "../../engine/src/sandbox/notify-sink.ts";

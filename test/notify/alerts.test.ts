@@ -13,8 +13,8 @@ import {
   evaluateAlerts,
   measureAlerts,
 } from "../../engine/src/notify/alerts.ts";
+import { createNotifier } from "../../engine/src/notify/create-notifier.ts";
 import { notifyRun } from "../../engine/src/notify/notify.ts";
-import { createNotifier } from "../../engine/src/notify/port.ts";
 import { startNotifySink } from "../../engine/src/sandbox/notify-sink.ts";
 import { ensureContract, openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";

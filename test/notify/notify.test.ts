@@ -1,8 +1,8 @@
 import { ofetch } from "ofetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createNotifier } from "../../engine/src/notify/create-notifier.ts";
 import { notifyRun } from "../../engine/src/notify/notify.ts";
 import { findEmails } from "../../engine/src/notify/pii.ts";
-import { createNotifier } from "../../engine/src/notify/port.ts";
 import { validateSlackPayload } from "../../engine/src/notify/slack-limits.ts";
 import { describeDelivery, type NotifySink, startNotifySink } from "../../engine/src/sandbox/notify-sink.ts";
 import { sampleReport } from "./fixtures.ts";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../engine/src/core/errors.ts";
-import { createNotifier, notifySettingsFromEnv } from "../../engine/src/notify/port.ts";
+import { createNotifier } from "../../engine/src/notify/create-notifier.ts";
+import { notifySettingsFromEnv } from "../../engine/src/notify/notify-settings.ts";
 
 const base = "https://echo.example.com/";
 

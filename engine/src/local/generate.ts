@@ -1,4 +1,6 @@
-import { Prng, Weighted } from "./prng.ts";
+import { Prng, Weighted } from "../sandbox/prng.ts";
+import { capitalise, clamp, Reservoir, Ring, round2 } from "./samplers.ts";
+import { type DncRow, dncMix, type LeadRow, leadMix, type Merchant } from "./synthetic-rows.ts";
 import {
   companyTlds,
   countries,
@@ -18,6 +20,8 @@ import {
   usStates,
 } from "./vocab.ts";
 
+export { type DncRow, dncMix, type LeadRow, leadMix } from "./synthetic-rows.ts";
+
 /**
  * Pure generators of synthetic leads and DNC entries (no I/O): one row at a time, so a caller can
  * stream millions of rows through an appender with flat memory. Everything comes from seeded PRNG
@@ -28,72 +32,6 @@ import {
  * whitespace, the same address twice in different case, role inboxes, free-mail and disposable
  * domains, a few company domains with hundreds of contacts, missing revenue, an SMB majority.
  */
-
-/** One row of the raw leads table; timestamps are epoch milliseconds (whole seconds). */
-export interface LeadRow {
-  email: string;
-  first_name: string | null;
-  last_name: string | null;
-  merchant_name: string | null;
-  platform_domain: string | null;
-  state: string | null;
-  country_code: string | null;
-  estimated_sales_yearly: number | null;
-  employee_count: number | null;
-  product_count: number | null;
-  avg_price: number | null;
-  klaviyo_installed_at: number | null;
-  source: string | null;
-  updated_at: number;
-}
-
-/** One row of the raw DNC list; `added_at` is epoch milliseconds. */
-export interface DncRow {
-  value: string;
-  kind: "email" | "domain";
-  reason: string | null;
-  source: string | null;
-  added_at: number;
-}
-
-/** Shares of the generated mess; exported so tests and docs state the same numbers. */
-export const leadMix = {
-  /** Rows whose email is broken on purpose (the dedupe copies below are always well-formed). */
-  malformed: 0.0825,
-  /** Rows repeating a recent address in another case or with whitespace, with a different updated_at. */
-  duplicate: 0.03,
-  /** Fresh rows from a recently seen store (a second contact at the same company). */
-  sameStoreAgain: 0.12,
-  /** Rows belonging to one of the few big companies with hundreds of contacts each. */
-  bigCompany: 0.015,
-  disposable: 0.007,
-  freeMail: 0.24,
-  role: 0.09,
-  mixedCase: 0.12,
-  whitespace: 0.04,
-  missingRevenue: 0.07,
-  klaviyo: 0.4,
-} as const;
-
-/** DNC composition: share of domain entries, and how many entries match seeded leads. */
-export const dncMix = { domainShare: 0.15, emailsMatchingLeads: 0.55, domainsMatchingLeads: 0.5 } as const;
-
-interface Merchant {
-  name: string | null;
-  slug: string;
-  domain: string;
-  platformDomain: string | null;
-  country: string | null;
-  state: string | null;
-  revenue: number | null;
-  employees: number | null;
-  products: number | null;
-  avgPrice: number | null;
-  klaviyoAt: number | null;
-  source: string;
-  /** Whether its domain was already offered to the DNC sample (once per store). */
-  offered: boolean;
-}
 
 const DAY_MS = 86_400_000;
 const pickers = {
@@ -107,44 +45,6 @@ const pickers = {
   dncDomain: new Weighted(dncDomainReasons.map((r) => [r, r[1]] as const)),
 };
 
-/** A fixed-size ring of recent items, used for "same store again" and cross-case duplicates. */
-class Ring<T> {
-  private readonly items: T[] = [];
-  private next = 0;
-  constructor(private readonly size: number) {}
-  push(item: T): void {
-    if (this.items.length < this.size) this.items.push(item);
-    else this.items[this.next] = item;
-    this.next = (this.next + 1) % this.size;
-  }
-  pick(rng: Prng): T | undefined {
-    return this.items.length === 0 ? undefined : rng.pick(this.items);
-  }
-}
-
-/** Uniform sample of at most `size` items from a stream of unknown length (algorithm R). */
-class Reservoir<T> {
-  readonly items: T[] = [];
-  private seen = 0;
-  constructor(
-    private readonly size: number,
-    private readonly rng: Prng,
-  ) {}
-  offer(item: T): void {
-    this.seen++;
-    if (this.items.length < this.size) this.items.push(item);
-    else if (this.size > 0) {
-      const j = Math.floor(this.rng.next() * this.seen);
-      if (j < this.size) this.items[j] = item;
-    }
-  }
-}
-
-const capitalise = (w: string) => (w.length === 0 ? w : w[0]?.toUpperCase() + w.slice(1));
-const round2 = (x: number) => Math.round(x * 100) / 100;
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-
-/** Streams leads; afterwards `dncRows()` streams a DNC list partly matching what was generated. */
 export class SyntheticData {
   private readonly rng: Prng;
   private readonly dncRng: Prng;
@@ -161,7 +61,7 @@ export class SyntheticData {
     readonly asOfMs: number,
     counts: { leads: number; dnc: number },
   ) {
-    this.rng = new Prng(seed);
+    this.rng = Prng.fromInteger(seed);
     this.dncRng = new Prng((seed ^ 0x5bd1e995) >>> 0);
     this.dncCount = counts.dnc;
     const domains = Math.round(counts.dnc * dncMix.domainShare);

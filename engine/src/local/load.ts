@@ -2,8 +2,9 @@ import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Settings } from "../config/settings.ts";
 import { UserError } from "../core/errors.ts";
-import { ensureContract, inTransaction, rawTableNames } from "../warehouse/duckdb.ts";
+import { ensureContract, rawTableNames } from "../warehouse/duckdb.ts";
 import { type Column, dncTable, duckType, leadsTable, type TableDef } from "../warehouse/tables.ts";
+import { inTransaction } from "../warehouse/transaction.ts";
 import { detectFormat, type FileFormat, quoteIdent, type SourceColumn, stageFile } from "./source-file.ts";
 
 /**

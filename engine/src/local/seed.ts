@@ -1,8 +1,9 @@
 import { type DuckDBAppender, type DuckDBConnection, DuckDBTimestampTZValue } from "@duckdb/node-api";
 import type { Settings } from "../config/settings.ts";
 import { UserError } from "../core/errors.ts";
-import { ensureContract, inTransaction, rawTableNames, tableColumns } from "../warehouse/duckdb.ts";
+import { ensureContract, rawTableNames, tableColumns } from "../warehouse/duckdb.ts";
 import { dncTable, leadsTable, type TableDef } from "../warehouse/tables.ts";
+import { inTransaction } from "../warehouse/transaction.ts";
 import { type DncRow, type LeadRow, SyntheticData } from "./generate.ts";
 
 /**

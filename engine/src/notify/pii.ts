@@ -5,8 +5,13 @@
  * misconfigured channel name can hold a token; this guard makes either harmless.
  */
 
-/** An email address as it appears in text (also inside URLs and JSON strings). */
-export const EMAIL_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+import { EMAIL_PATTERN } from "../instantly/redact.ts";
+
+/**
+ * An email address as it appears in text (also inside URLs and JSON strings, URL-encoded or with
+ * non-ASCII letters): the one pattern the Instantly client's redactor uses too.
+ */
+export { EMAIL_PATTERN };
 
 export const EMAIL_REDACTED = "[redacted email]";
 export const SECRET_REDACTED = "[redacted secret]";

@@ -1,3 +1,4 @@
+import type { ReceivedLeadInput } from "../instantly/lead-input.ts";
 import type { Campaign, Lead, LeadProgress } from "./models.ts";
 import type { SandboxState } from "./state.ts";
 
@@ -30,22 +31,7 @@ export function domainOf(email: string | null, website: string | null = null): s
   return "";
 }
 
-export interface LeadInput {
-  email?: string | null;
-  first_name?: string | null;
-  last_name?: string | null;
-  company_name?: string | null;
-  job_title?: string | null;
-  phone?: string | null;
-  website?: string | null;
-  personalization?: string | null;
-  lt_interest_status?: number | null;
-  pl_value_lead?: string | null;
-  assigned_to?: string | null;
-  custom_variables?: Record<string, string | number | boolean | null> | null;
-}
-
-const payloadKeys: [keyof LeadInput, string][] = [
+const payloadKeys: [keyof ReceivedLeadInput, string][] = [
   ["first_name", "firstName"],
   ["last_name", "lastName"],
   ["company_name", "companyName"],
@@ -55,7 +41,7 @@ const payloadKeys: [keyof LeadInput, string][] = [
   ["personalization", "personalization"],
 ];
 
-export function buildPayload(input: LeadInput): Lead["payload"] {
+export function buildPayload(input: ReceivedLeadInput): Lead["payload"] {
   const payload: Record<string, string | number | boolean | null> = {};
   for (const [from, to] of payloadKeys) {
     const value = input[from];
@@ -68,7 +54,7 @@ export function buildPayload(input: LeadInput): Lead["payload"] {
 /** Create, store and return a new lead in a campaign or list. */
 export function createLead(
   state: SandboxState,
-  input: LeadInput,
+  input: ReceivedLeadInput,
   target: { campaign: string | null; list_id: string | null },
 ): Lead {
   const now = state.clock.now();

@@ -41,6 +41,14 @@ export const faultSchema = z.strictObject({
   resetRate: probability.default(0),
   /** Probability that a bulk write (leads/add, DELETE /leads, block-list bulk-create) lands only part of its rows. */
   partialBulkRate: probability.default(0),
+  /**
+   * Probability that a `POST /leads/list` page with more leads to come is returned without
+   * `next_starting_after`, as if it were the last: an upstream ending pagination early (a truncated
+   * listing the pull must notice by comparing with the campaign's analytics `leads_count`).
+   */
+  leadListEndEarlyRate: probability.default(0),
+  /** Probability that a `POST /leads/add` is refused with a 400 quoting the first lead's name, company and email. */
+  echoLeadInAddErrorRate: probability.default(0),
   /** For a write hit by a 5xx, timeout or reset: probability that it was applied before the failure. */
   appliedBeforeFailureRate: probability.default(0),
   /** After this many authenticated requests the primary key keeps only `scopeLossKeepScopes`. */

@@ -1,7 +1,9 @@
 /**
- * Seeded pseudo-random numbers. The sandbox must be reproducible: the same seed and the same calls
- * give the same ids, the same fault decisions and the same simulated replies, so a failing test or a
- * benchmark can be replayed exactly. Math.random() is never used in the sandbox.
+ * Seeded pseudo-random numbers, the one generator of the project (sfc32: fast, passes PractRand,
+ * four 32-bit integers of state, so it can be persisted). The sandbox and the synthetic data must be
+ * reproducible from a seed on every machine and Node version, which `Math.random` is not: the same
+ * seed and the same calls give the same ids, fault decisions, simulated replies and generated leads,
+ * so a failing test or a benchmark can be replayed exactly.
  */
 
 /** 32-bit FNV-1a hash of a string; used to derive independent streams from (seed, key) pairs. */
@@ -43,15 +45,48 @@ export class Prng {
     for (let i = 0; i < 12; i++) this.next();
   }
 
-  /** Uniform in [0, 1). */
-  next(): number {
+  /**
+   * A generator seeded from one integer through splitmix32, which spreads a small or sequential seed
+   * over the whole state (the synthetic lead generator's seeding: its data sets depend on it).
+   */
+  static fromInteger(seed: number): Prng {
+    let s = seed >>> 0;
+    const next = () => {
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    const prng = new Prng([next(), next(), next(), next()]);
+    for (let i = 0; i < 12; i++) prng.nextUint32();
+    return prng;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
     this.d = (this.d + 1) >>> 0;
     this.a = this.b ^ (this.b >>> 9);
     this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
     this.c = (this.c + t) >>> 0;
-    return t / 4294967296;
+    return t;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** A uniform element of a non-empty list. */
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)] as T;
+  }
+
+  /** A log-normal value with the given median and log-space spread. */
+  logNormal(median: number, sigma: number): number {
+    return median * Math.exp(sigma * this.normal());
   }
 
   /** True with probability p. Always consumes one draw so streams stay aligned. */
@@ -89,4 +124,33 @@ export class Prng {
 /** A throwaway stream for one decision keyed by strings (e.g. seed, lead, day): order-independent. */
 export function streamFor(...keys: (string | number)[]): Prng {
   return new Prng(keys.join("|"));
+}
+
+/** Picks from a fixed list by weight in O(log n) with a precomputed cumulative table. */
+export class Weighted<T> {
+  private readonly values: T[];
+  private readonly cumulative: number[];
+
+  constructor(entries: ReadonlyArray<readonly [T, number]>) {
+    if (entries.length === 0) throw new Error("Weighted needs at least one entry");
+    this.values = entries.map(([v]) => v);
+    let sum = 0;
+    this.cumulative = entries.map(([, w]) => {
+      sum += w;
+      return sum;
+    });
+  }
+
+  pick(rng: Prng): T {
+    const total = this.cumulative[this.cumulative.length - 1] as number;
+    const x = rng.next() * total;
+    let lo = 0;
+    let hi = this.cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.cumulative[mid] as number) > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.values[lo] as T;
+  }
 }

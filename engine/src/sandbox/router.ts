@@ -20,6 +20,10 @@ export interface RouteContext {
   prng: Prng;
   /** Fault: this bulk write should land only part of its rows. */
   partialBulk: boolean;
+  /** Fault: probability that a lead listing ends early (`leadListEndEarlyRate`). */
+  listEndEarlyRate: number;
+  /** Fault: probability that a bulk add is refused with a message echoing a lead (`echoLeadInAddErrorRate`). */
+  echoLeadErrorRate: number;
 }
 
 export interface RouteResult {

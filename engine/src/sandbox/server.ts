@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, envelope } from "./api-error.ts";
 import { KeyRing } from "./auth.ts";
 import { decideFaults } from "./faults.ts";
+import { drain, parseBody, queryObject, readBody, sendJson } from "./http-io.ts";
 import {
   type FaultConfig,
   faultSchema,
@@ -23,40 +24,25 @@ import { leadListRoutes } from "./routes/lead-lists.ts";
 import { leadRoutes } from "./routes/leads.ts";
 import { verificationRoutes } from "./routes/verification.ts";
 import { workspaceRoutes } from "./routes/workspace.ts";
+import type { Sandbox } from "./sandbox-handle.ts";
 import { type AdvanceSummary, advanceDays } from "./simulation.ts";
 import { deserializeState, type PersistedState, type SandboxState, serializeState } from "./state.ts";
-import { type SandboxStats, StatsRecorder } from "./stats.ts";
+import { StatsRecorder } from "./stats.ts";
 import { createInitialState, defaultApiKey } from "./world.ts";
 
 export type { FaultConfig, SandboxOptions } from "./options.ts";
+export type { Sandbox } from "./sandbox-handle.ts";
 export type { SandboxState } from "./state.ts";
 export type { SandboxStats } from "./stats.ts";
 
 /**
  * The local Instantly API V2 simulator: a node:http server on 127.0.0.1 that serves the endpoints the
- * pipeline uses under /api/v2 (reference instantly-api-v2.md), in memory, with the real API's error
+ * pipeline uses under /api/v2, in memory, with the real API's error
  * envelope, auth/scope/plan errors, workspace rate limit, cursor pagination, fault injection, a
  * simulated clock, and sandbox-only admin routes under /__sandbox (no auth).
  */
-export interface Sandbox {
-  /** "http://127.0.0.1:<port>/api/v2" - what INSTANTLY_BASE_URL should be. */
-  url: string;
-  port: number;
-  /** A valid full-scope key for the workspace. */
-  apiKey: string;
-  stats(): SandboxStats;
-  setFaults(faults: Partial<FaultConfig>): void;
-  /** Move the simulated clock; leads progress through their sequences. */
-  advance(days: number): AdvanceSummary;
-  /** Direct access for tests (replaced by reset()). */
-  readonly state: SandboxState;
-  /** Back to the initial world: state, faults, keys, rate limiter and stats. */
-  reset(): void;
-  close(): Promise<void>;
-}
 
 const API_PREFIX = "/api/v2";
-const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 export async function startSandbox(options?: SandboxOptions): Promise<Sandbox> {
   const server = new SandboxServer(resolveOptions(options));
@@ -314,6 +300,8 @@ class SandboxServer {
           key,
           prng: this.pagePrng,
           partialBulk: fault.partialBulk && route.bulk === true,
+          listEndEarlyRate: this.faults.leadListEndEarlyRate,
+          echoLeadErrorRate: this.faults.echoLeadInAddErrorRate,
         };
         const result = route.handler(ctx);
         return { status: result.status ?? 200, body: result.body };
@@ -400,75 +388,4 @@ class SandboxServer {
       return send(status, envelope(status, message));
     }
   }
-}
-
-function sendJson(
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  if (res.destroyed) return;
-  const text = JSON.stringify(body === undefined ? null : body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new ApiError(413, "Request body is too large", { code: "FST_ERR_CTP_BODY_TOO_LARGE" });
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-async function drain(req: http.IncomingMessage): Promise<void> {
-  try {
-    await readBody(req);
-  } catch {
-    // Ignore: the response is an error anyway.
-  }
-}
-
-/** Fastify's content-type handling: JSON only, empty JSON bodies rejected, bad JSON a 400. */
-function parseBody(req: http.IncomingMessage, raw: Buffer, rejectEmptyJson: boolean): unknown {
-  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  if (raw.length === 0) {
-    if (type === "application/json" && rejectEmptyJson) {
-      throw new ApiError(400, "Body cannot be empty when content-type is set to 'application/json'", {
-        code: "FST_ERR_CTP_EMPTY_JSON_BODY",
-      });
-    }
-    return undefined;
-  }
-  if (type !== "application/json" && !type.endsWith("+json")) {
-    throw new ApiError(415, `Unsupported Media Type: ${type || "undefined"}`, {
-      code: "FST_ERR_CTP_INVALID_MEDIA_TYPE",
-    });
-  }
-  try {
-    return JSON.parse(raw.toString("utf8"));
-  } catch {
-    throw new ApiError(400, "Body is not valid JSON but content-type is set to 'application/json'", {
-      code: "FST_ERR_CTP_INVALID_JSON_BODY",
-    });
-  }
-}
-
-function queryObject(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of params) {
-    const prev = out[k];
-    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return out;
 }

@@ -5,11 +5,21 @@ import { nested } from "../core/batching.ts";
 import { ExitCode, UserError } from "../core/errors.ts";
 import { makeAction, type PlannedAction } from "../core/plan.ts";
 import { collectPages, type InstantlyClient, type Lead, safeMessage, settle } from "../instantly/index.ts";
+import { createWarehouseAlertStore } from "../notify/alert-store.ts";
+import { createNotifier } from "../notify/create-notifier.ts";
+import type { Notifier } from "../notify/port.ts";
+import { notifyPullCompleteness } from "../notify/pull-alert.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import { instantlyCampaignsTable, instantlyLeadsTable, syncChangelogTable } from "../warehouse/tables.ts";
 import { crashPoint } from "./crash-points.ts";
 import { changelogRow, type FinalEntry, MonotonicClock } from "./journal.ts";
 import { checkKey, explainPreflightError, loadManagedCampaigns, type ManagedCampaign } from "./preflight.ts";
+import {
+  type CampaignCompleteness,
+  describeShortPull,
+  judgeCompleteness,
+  type PullCompleteness,
+} from "./pull-completeness.ts";
 import { ciRunUrl, newRunId } from "./run-id.ts";
 import { writeRunRow } from "./run-record.ts";
 
@@ -27,6 +37,11 @@ import { writeRunRow } from "./run-record.ts";
  *
  * The pull is recorded as a sync_runs row with mode `pull` and status `succeeded` LAST: a pull killed
  * midway leaves snapshot rows but no such row, and apply refuses action tables computed from it.
+ *
+ * A pull that listed fewer leads than a campaign's analytics `leads_count` (pull-completeness.ts) is
+ * recorded `partial` with the reason instead, so apply refuses it the same way; its add/drain intents
+ * of the short campaigns are not reconciled (a missing lead proves nothing then), and the
+ * `pull_incomplete` alert is raised (notify/pull-alert.ts).
  */
 
 export interface PullOptions {
@@ -37,6 +52,8 @@ export interface PullOptions {
   env?: Record<string, string | undefined>;
   /** Lead rows per warehouse append (default 2,000). */
   batchRows?: number;
+  /** Where the pull_incomplete alert goes (default: the notifier the environment asks for; false: none). */
+  notifier?: Notifier | false;
 }
 
 export interface PullResult {
@@ -48,6 +65,11 @@ export interface PullResult {
   leadsByCampaign: Record<string, number>;
   reconciled: Record<string, Record<string, number>>;
   apiCalls: number;
+  /** false when a campaign listed fewer leads than its own count: apply refuses this pull. */
+  complete: boolean;
+  completeness: PullCompleteness;
+  /** Notification problems (the pull itself is not affected). */
+  warnings: string[];
 }
 
 interface OpenAction {
@@ -180,13 +202,16 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
     await recordFailedPull(warehouse, runId, startedAt, error, options.env);
     explainPreflightError(error, client);
   }
+  const completeness = judgeCompleteness(await listingCounts(client, campaigns, leadsByCampaign, log));
+  const shortIds = new Set(completeness.short.map((c) => c.campaignId));
+  if (shortIds.size > 0) log(describeShortPull(completeness.short));
 
   crashPoint("pull.before-reconcile");
   const managed = new Set(settings.managedCampaignIds);
   const finals: FinalEntry[] = [];
   const reconciled: Record<string, Record<string, number>> = {};
   try {
-    for (const o of open) {
+    for (const o of open.filter((o) => !shortIds.has(o.action.campaign_id) || !isSnapshotOp(o))) {
       const entry = await reconcileOne(o, managed, client);
       finals.push(entry);
       const byOp = nested(reconciled, o.action.op);
@@ -212,16 +237,19 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
     mode: "pull",
     startedAt,
     finishedAt,
-    status: "succeeded",
+    status: completeness.short.length === 0 ? "succeeded" : "partial",
+    ...(completeness.short.length === 0 ? {} : { error: describeShortPull(completeness.short) }),
     counts: {
       campaigns: campaigns.length,
       leads: total,
       leads_by_campaign: leadsByCampaign,
       reconciled,
       api_calls: apiCalls,
+      completeness,
     },
     ciRunUrl: ciRunUrl(options.env),
   });
+  const warnings = await alertCompleteness(options, runId, finishedAt, completeness);
   return {
     runId,
     startedAt,
@@ -231,7 +259,72 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
     leadsByCampaign,
     reconciled,
     apiCalls,
+    complete: completeness.short.length === 0,
+    completeness,
+    warnings,
   };
+}
+
+/** add and drain are reconciled against the lead snapshot; block and verify are not. */
+const isSnapshotOp = (o: OpenAction) => o.action.op === "add" || o.action.op === "drain";
+
+/**
+ * Each campaign's listed leads with its analytics lead count from the preflight and again now (see
+ * pull-completeness.ts). A failing second read leaves only the first count: it never fails the pull.
+ */
+async function listingCounts(
+  client: InstantlyClient,
+  campaigns: readonly ManagedCampaign[],
+  listed: Record<string, number>,
+  log: (line: string) => void,
+): Promise<CampaignCompleteness[]> {
+  const after = new Map<string, number | null>();
+  const ids = campaigns.map((m) => m.campaign.id.toLowerCase());
+  try {
+    for (const a of await client.campaignAnalytics({ ids, excludeTotalLeadsCount: false })) {
+      after.set(a.campaign_id.toLowerCase(), intOrNull(a.leads_count));
+    }
+  } catch (error) {
+    log(
+      `  lead counts not re-read (${safeMessage(error instanceof Error ? error.message : String(error), 200)})`,
+    );
+  }
+  return campaigns.map((m) => {
+    const campaignId = m.campaign.id.toLowerCase();
+    return {
+      campaignId,
+      listed: listed[campaignId] ?? 0,
+      countBefore: intOrNull(m.analytics?.leads_count),
+      countAfter: after.get(campaignId) ?? null,
+    };
+  });
+}
+
+/** Raise or clear the pull_incomplete alert; warnings only, never an error. */
+async function alertCompleteness(
+  options: PullOptions,
+  runId: string,
+  finishedAt: Date,
+  completeness: PullCompleteness,
+): Promise<string[]> {
+  if (options.notifier === false) return [];
+  try {
+    const notifier =
+      options.notifier ??
+      createNotifier(options.env ?? process.env, { write: (text) => process.stderr.write(text) });
+    return await notifyPullCompleteness(
+      {
+        runId,
+        finishedAt,
+        ciRunUrl: ciRunUrl(options.env),
+        short: completeness.short,
+        measured: completeness.checked > 0,
+      },
+      { notifier, alertStore: createWarehouseAlertStore(options.warehouse), env: options.env ?? process.env },
+    );
+  } catch (error) {
+    return [`pull alert not sent: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`];
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Settings } from "../config/settings.ts";
 import { ensureContract, type LocalWarehouse, openDuckDb } from "./duckdb.ts";
 import type { DatasetRole, ReadOptions, RelationRef, Row, Warehouse } from "./port.ts";
 import type { ColumnType, TableDef } from "./tables.ts";
+import { inTransaction } from "./transaction.ts";
 import { validateRows } from "./validate-rows.ts";
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -118,31 +119,33 @@ export class DuckDbWarehouse implements Warehouse {
     if (rows.length === 0) return;
     validateRows(table, rows);
     const schema = datasetName(this.settings, table.dataset);
-    await this.conn.run("begin transaction");
-    let appender: DuckDBAppender | undefined;
-    try {
-      appender = await this.conn.createAppender(table.name, schema);
-      for (const row of rows) {
-        for (const column of table.columns) appendValue(appender, column.type, row[column.name]);
-        appender.endRow();
-      }
-      appender.flushSync();
-      appender.closeSync();
-      appender = undefined;
-      await this.conn.run("commit");
-    } catch (error) {
+    await inTransaction(this.conn, async () => {
+      const appender = await this.conn.createAppender(table.name, schema);
       try {
-        appender?.closeSync();
-      } catch {
-        // the appender may already be invalid after the error; the rollback below is what matters
+        for (const row of rows) {
+          for (const column of table.columns) appendValue(appender, column.type, row[column.name]);
+          appender.endRow();
+        }
+        appender.flushSync();
+      } catch (error) {
+        closeQuietly(appender);
+        throw error;
       }
-      await this.conn.run("rollback");
-      throw error;
-    }
+      appender.closeSync();
+    });
   }
 
   async close(): Promise<void> {
     this.local.close();
+  }
+}
+
+/** Close an appender that may already be invalid after an error; the transaction's rollback decides. */
+function closeQuietly(appender: DuckDBAppender): void {
+  try {
+    appender.closeSync();
+  } catch {
+    // Already closed or invalidated by the failure being reported.
   }
 }
 

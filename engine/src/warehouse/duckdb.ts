@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Settings } from "../config/settings.ts";
-import { UserError } from "../core/errors.ts";
+import { ExitCode, UserError } from "../core/errors.ts";
+import { describeLockHolder } from "./run-lock.ts";
 import { duckCreateTable, opsTables, rawTables } from "./tables.ts";
 
 /**
@@ -48,11 +49,7 @@ export async function openDuckDb(file: string): Promise<LocalWarehouse> {
       ...(onDisk ? memoryOptions(file) : {}),
     });
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
-    throw new UserError(`cannot open the local warehouse ${file}: ${reason}`, {
-      hint: "if the file is damaged, move it away and run `engine seed` (or `engine load`) again",
-      cause,
-    });
+    throw warehouseFailure(`cannot open the local warehouse ${file}`, file, cause);
   }
   const conn = await instance.connect();
   // Timestamps render and truncate in UTC, like BigQuery, whatever the machine's zone.
@@ -66,6 +63,38 @@ export async function openDuckDb(file: string): Promise<LocalWarehouse> {
       instance.closeSync();
     },
   };
+}
+
+const DUCKDB_LOCK_CONFLICT = /Could not set lock on file .*?Conflicting lock is held in (.*?) \(PID (\d+)\)/;
+const IO_FAILURE = /No space left on device|Permission denied|Read-only file system|Disk quota exceeded/i;
+
+/**
+ * The UserError for a DuckDB file that cannot be opened or used, with the hint that fits the cause:
+ * held by another process → exit 4 naming the holder (DuckDB's own report plus our run lock's
+ * record); a full disk or missing permission → fix that; only anything else suggests a damaged file.
+ */
+export function warehouseFailure(what: string, file: string, cause: unknown): UserError {
+  const reason = (cause instanceof Error ? cause.message.split("\n")[0] : undefined) ?? String(cause);
+  const conflict = DUCKDB_LOCK_CONFLICT.exec(reason);
+  if (conflict) {
+    const runHolder = describeLockHolder(`${file}.lock`);
+    const holder = `${conflict[1]}, pid ${conflict[2]}${runHolder ? `; run lock: ${runHolder}` : ""}`;
+    return new UserError(`the local warehouse ${file} is locked by another process (${holder})`, {
+      hint: "wait for that process to finish, or stop it; the file itself is fine",
+      exitCode: ExitCode.locked,
+      cause,
+    });
+  }
+  if (IO_FAILURE.test(reason)) {
+    return new UserError(`${what}: ${reason}`, {
+      hint: "free disk space or fix the permissions of the warehouse folder, then run again",
+      cause,
+    });
+  }
+  return new UserError(`${what}: ${reason}`, {
+    hint: "if the file is damaged, move it away and run `engine seed` (or `engine load`) again",
+    cause,
+  });
 }
 
 /** Schema names by role, from the settings vars. */
@@ -118,24 +147,4 @@ export async function tableColumns(
     { schema, table },
   );
   return reader.getRowObjectsJS() as Array<{ name: string; type: string }>;
-}
-
-/**
- * Run `fn` inside one DuckDB transaction on `conn`: every change lands together or not at all
- * (used to replace a raw table's contents, so readers never see it half-filled or empty).
- */
-export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
-  await conn.run("BEGIN TRANSACTION");
-  try {
-    const value = await fn();
-    await conn.run("COMMIT");
-    return value;
-  } catch (error) {
-    try {
-      await conn.run("ROLLBACK");
-    } catch {
-      // The transaction may already be aborted; the original error is the one that matters.
-    }
-    throw error;
-  }
 }

@@ -1,6 +1,7 @@
 import { warehousePath } from "../config/paths.ts";
 import type { Settings } from "../config/settings.ts";
 import { UserError } from "../core/errors.ts";
+import { warehouseFailure } from "./duckdb.ts";
 import { DuckDbWarehouse } from "./duckdb-warehouse.ts";
 import type { Warehouse } from "./port.ts";
 
@@ -34,11 +35,8 @@ export async function openWarehouse(
       await warehouse.ensureContract();
     } catch (cause) {
       await warehouse.close();
-      const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
-      throw new UserError(`the local warehouse ${options.file ?? warehousePath()} is not usable: ${reason}`, {
-        hint: "if the file is damaged, move it away and run `engine seed` (or `engine load`) again",
-        cause,
-      });
+      const file = options.file ?? warehousePath();
+      throw warehouseFailure(`the local warehouse ${file} is not usable`, file, cause);
     }
     return warehouse;
   }

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { runApply } from "../../engine/src/sync/apply.ts";
+import { runPull } from "../../engine/src/sync/pull.ts";
+import { makeWorld, query, type World } from "./harness.ts";
+
+/**
+ * An upstream that echoes the lead in its error (the sandbox's `echoLeadInAddErrorRate` fault: a 400
+ * quoting the first lead's name, company and email, plain and URL-encoded) must leave none of them in
+ * sync_changelog.message: the client scrubs the batch's own names and companies, and the email
+ * redactor removes the addresses.
+ */
+describe("names and companies echoed by an upstream error", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await makeWorld({ leads: 1500, vars: { inventory_cap: "40", max_adds_per_run: "10" } });
+  });
+  afterAll(async () => world?.close());
+
+  test("never reach sync_changelog.message", async () => {
+    await runPull({
+      settings: world.settings,
+      warehouse: world.warehouse,
+      client: world.client(),
+      notifier: false,
+    });
+    await world.transform();
+    world.sandbox.setFaults({ echoLeadInAddErrorRate: 1 });
+    const result = await runApply({
+      settings: world.settings,
+      warehouse: world.warehouse,
+      client: world.client(),
+    });
+    expect(result.report.adds.rejected).toBeGreaterThan(0);
+
+    const rows = await query(
+      world,
+      "select message from cold_email_ops.sync_changelog where op = 'add' and state = 'rejected'",
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    const messages = rows.map((r) => String(r.message));
+    expect(messages.some((m) => m.includes("[name]"))).toBe(true);
+    expect(messages.some((m) => m.includes("[email]"))).toBe(true);
+
+    const queued = await query(
+      world,
+      "select email, first_name, last_name, company_name from cold_email.push_queue",
+    );
+    const pii = new Set<string>();
+    for (const q of queued) {
+      for (const v of [q.email, q.first_name, q.last_name, q.company_name]) {
+        if (typeof v === "string" && v.trim().length >= 2) pii.add(v.trim().toLowerCase());
+      }
+    }
+    expect(pii.size).toBeGreaterThan(0);
+    for (const message of messages) {
+      const lower = message.toLowerCase();
+      const decoded = decodeURIComponent(lower.replace(/\+/g, " "));
+      for (const value of pii) {
+        expect(lower).not.toContain(value);
+        expect(decoded).not.toContain(value);
+      }
+    }
+  });
+});
