@@ -2,7 +2,6 @@ import { loadSettings, parseVarsOverride, type Settings } from "../config/settin
 import type { RunReport } from "../core/run-report.ts";
 import { InstantlyClient, type InstantlyClientOptions } from "../instantly/index.ts";
 import { createWarehouseAlertStore } from "../notify/alert-store.ts";
-import { alertThresholdsFromVars } from "../notify/alerts.ts";
 import { notifyRun } from "../notify/notify.ts";
 import { createNotifier } from "../notify/port.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
@@ -73,7 +72,7 @@ export function notifyHook(
       lastSuccessAt: await readLastSuccessAt(warehouse, report.startedAt),
       env,
       staleDays: settings.vars.stale_days,
-      thresholds: alertThresholdsFromVars(settings.rawVars),
+      thresholds: settings.alertThresholds,
     });
     return result.warnings;
   };
