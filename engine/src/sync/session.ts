@@ -22,6 +22,8 @@ export interface Session {
 }
 
 export interface SessionOptions {
+  /** Settings the command already loaded (parsed once, before the lock); else loaded from `vars`. */
+  settings?: Settings;
   vars?: string | undefined;
   warehouse?: string | undefined;
   /** DuckDB file (default warehousePath()). */
@@ -40,7 +42,7 @@ export function loadLoopSettings(
 }
 
 export async function openSession(options: SessionOptions = {}): Promise<Session> {
-  const settings = loadLoopSettings(options);
+  const settings = options.settings ?? loadLoopSettings(options);
   const client = new InstantlyClient(options.client ?? {});
   const warehouse = await openWarehouse(settings, {
     kind: options.warehouse,
