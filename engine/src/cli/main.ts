@@ -1,5 +1,6 @@
 import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
+import { explainCloudError } from "./cloud-errors.ts";
 import { checkArgs } from "./strict-args.ts";
 
 /**
@@ -71,7 +72,8 @@ export async function runCli(rawArgs: string[]): Promise<void> {
 }
 
 /** Print an error for a person and return the exit code. Stack traces only with ENGINE_DEBUG=1. */
-export function reportError(error: unknown): number {
+export function reportError(raw: unknown): number {
+  const error = explainCloudError(raw) ?? raw;
   if (error instanceof UserError) {
     console.error(`error: ${error.message}`);
     if (error.hint) console.error(`  hint: ${error.hint}`);
