@@ -6,7 +6,7 @@ import { UserError } from "../core/errors.ts";
 import { closest } from "./did-you-mean.ts";
 import { sequenceEndReasons } from "./includes.ts";
 import { projectDir } from "./paths.ts";
-import { parseVarValue } from "./var-values.ts";
+import { parseVarValue, splitList } from "./var-values.ts";
 import { familyOf, knownVarNames, type TypedVars, VARS, type VarSpec } from "./vars.ts";
 
 /**
@@ -122,22 +122,36 @@ export function loadSettings(
     else typed[name] = parsed.value;
   };
   for (const [name, spec] of Object.entries(VARS) as Array<[string, VarSpec]>) check(name, spec);
-  if (problems.length > 0) throw badVars(file, problems);
 
-  const segmentNames = typed.segments as string[];
-  const custom = typed.custom_vars as string[];
-  const ctx = { segments: segmentNames, endReasons: includeReasons(dir, rawVars) };
-  for (const name of Object.keys(rawVars)) {
-    if (name in VARS || custom.includes(name)) continue;
-    const spec = familyOf(name, ctx);
-    if (spec) {
-      check(name, spec);
-      continue;
-    }
-    const near = closest(name, knownVarNames(ctx, custom));
+  // Names outside the registry: a segment's family, a cooldown per end reason, or a project's custom_vars.
+  const segmentNames = (typed.segments as string[] | undefined) ?? splitList(rawVars.segments ?? "");
+  const custom = (typed.custom_vars as string[] | undefined) ?? splitList(rawVars.custom_vars ?? "");
+  const unknown = (name: string, known: string[]) => {
+    const near = closest(name, known);
     problems.push(
       `vars.${name} is not a known var (from ${source(name)})${near ? `; did you mean ${near}?` : ""}`,
     );
+  };
+  const perReason: string[] = [];
+  for (const name of Object.keys(rawVars)) {
+    if (name in VARS || custom.includes(name)) continue;
+    const spec = familyOf(name, { segments: segmentNames, endReasons: [] });
+    if (spec) check(name, spec);
+    else if (name.startsWith("cooldown_days_")) perReason.push(name);
+    else unknown(name, knownVarNames({ segments: segmentNames, endReasons: [] }, custom));
+  }
+  if (perReason.length > 0) {
+    // Values first (a whole number of days); then which reasons exist, which is includes/rules.js's to
+    // say and can only be evaluated over valid vars.
+    for (const name of perReason) check(name, { kind: "int", min: 0, description: "cooldown days" });
+    if (problems.length === 0) {
+      const endReasons = includeReasons(dir, rawVars);
+      for (const name of perReason) {
+        if (!familyOf(name, { segments: segmentNames, endReasons })) {
+          unknown(name, knownVarNames({ segments: segmentNames, endReasons }, custom));
+        }
+      }
+    }
   }
   const segments: Segment[] = [];
   for (const name of segmentNames) {
