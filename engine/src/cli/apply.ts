@@ -5,7 +5,7 @@ import { lockLoop } from "../sync/lock.ts";
 import { loadPlan } from "../sync/plan-file.ts";
 import { loadLoopSettings, notifyHook, openSession } from "../sync/session.ts";
 import { formatApply } from "../sync/summary.ts";
-import { dryRunArg, forceArg, jsonArg, onlyArg, parseOnly, varsArg, warehouseArg } from "./args.ts";
+import { dryRunArg, forceArg, jsonArg, onlyArg, outArg, parseOnly, varsArg, warehouseArg } from "./args.ts";
 import { announceInterrupt } from "./interrupt.ts";
 import { planAndReport } from "./plan-run.ts";
 
@@ -26,12 +26,14 @@ export default defineCommand({
     plan: { type: "string", description: "Execute exactly this plan file (from `engine plan`)" },
     ...forceArg,
     ...dryRunArg,
+    out: { ...outArg.out, description: `With --dry-run: ${outArg.out.description}` },
     ...warehouseArg,
     ...varsArg,
     ...jsonArg(),
   },
   async run({ args }) {
     const only = parseOnly(args.only);
+    if (args.out && !args["dry-run"]) throw new UserError("--out is for --dry-run (where to save the plan)");
     const dryRun = args["dry-run"];
     if (dryRun && args.plan) {
       throw new UserError(
@@ -50,6 +52,7 @@ export default defineCommand({
           process.exitCode = await planAndReport(session, {
             ...(only ? { only } : {}),
             force: args.force,
+            ...(args.out ? { out: args.out } : {}),
             json: args.json,
           });
           return;

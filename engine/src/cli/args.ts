@@ -46,6 +46,13 @@ export const dryRunArg = {
   },
 } as const;
 
+export const outArg = {
+  out: {
+    type: "string",
+    description: "Plan file to write (default .engine/plans/<run id>.json; it holds emails: keep it private)",
+  },
+} as const;
+
 /** Parses --only; undefined when absent. */
 export function parseOnly(value: string | undefined): "drain" | "push" | undefined {
   if (value === undefined || value === "") return undefined;

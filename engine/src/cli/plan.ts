@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { lockLoop } from "../sync/lock.ts";
 import { loadLoopSettings, openSession } from "../sync/session.ts";
-import { forceArg, jsonArg, onlyArg, parseOnly, varsArg, warehouseArg } from "./args.ts";
+import { forceArg, jsonArg, onlyArg, outArg, parseOnly, varsArg, warehouseArg } from "./args.ts";
 import { planAndReport } from "./plan-run.ts";
 
 /**
@@ -18,7 +18,7 @@ export default defineCommand({
   args: {
     ...onlyArg,
     force: { ...forceArg.force, description: "Plan as if the guards were overridden" },
-    out: { type: "string", description: "Plan file to write (default .engine/plans/<run id>.json)" },
+    ...outArg,
     ...warehouseArg,
     ...varsArg,
     ...jsonArg("Print the summary as JSON"),

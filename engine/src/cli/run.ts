@@ -7,7 +7,7 @@ import { runPull } from "../sync/pull.ts";
 import { loadLoopSettings, notifyHook, openSession } from "../sync/session.ts";
 import { formatApply, formatPull } from "../sync/summary.ts";
 import { DuckDbWarehouse } from "../warehouse/duckdb-warehouse.ts";
-import { dryRunArg, forceArg, jsonArg, onlyArg, parseOnly, varsArg } from "./args.ts";
+import { dryRunArg, forceArg, jsonArg, onlyArg, outArg, parseOnly, varsArg } from "./args.ts";
 import { announceInterrupt } from "./interrupt.ts";
 import { planAndReport } from "./plan-run.ts";
 
@@ -23,9 +23,17 @@ export default defineCommand({
     description:
       "Local convenience: pull → transform (DuckDB) → apply, with progress per phase and a summary. --dry-run plans instead of applying (nothing is written to Instantly).",
   },
-  args: { ...onlyArg, ...forceArg, ...dryRunArg, ...varsArg, ...jsonArg() },
+  args: {
+    ...onlyArg,
+    ...forceArg,
+    ...dryRunArg,
+    out: { ...outArg.out, description: `With --dry-run: ${outArg.out.description}` },
+    ...varsArg,
+    ...jsonArg(),
+  },
   async run({ args }) {
     const only = parseOnly(args.only);
+    if (args.out && !args["dry-run"]) throw new UserError("--out is for --dry-run (where to save the plan)");
     const settings = loadLoopSettings({ vars: args.vars, warehouse: "duckdb" });
     const out = args.json ? process.stderr : process.stdout;
     const log = (line: string) => out.write(`${line}\n`);
@@ -83,6 +91,7 @@ export default defineCommand({
           process.exitCode = await planAndReport(session, {
             ...(only ? { only } : {}),
             force: args.force,
+            ...(args.out ? { out: args.out } : {}),
             json: args.json,
           });
           return;
