@@ -56,7 +56,12 @@ export const VARS = {
   leads_table: { kind: "identifier", description: "Leads table in raw_dataset" },
   dnc_table: { kind: "identifier", description: "Do-not-contact table in raw_dataset" },
   segments: { kind: "list", description: "Ordered segment names; each needs <name>_campaign_id" },
-  smb_max_revenue: { kind: "number", min: 0, description: "SMB is estimated_sales_yearly below this" },
+  smb_max_revenue: {
+    kind: "number",
+    min: 0,
+    default: "1000000",
+    description: "SMB is estimated_sales_yearly below this",
+  },
   as_of: { kind: "timestamp", default: "", description: "Pin 'now' for every rule (empty = now)" },
   inventory_cap: int(0, "Most leads held in Instantly at once"),
   max_adds_per_run: int(0, "Most adds per run"),
