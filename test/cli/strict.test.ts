@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ArgsDef, CommandDef } from "citty";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { main, runCli } from "../../engine/src/cli/main.ts";
+import { repoRoot } from "../../engine/src/config/paths.ts";
 
 /**
  * Every command refuses an unknown flag, a stray argument and an unknown var before it touches
@@ -127,6 +128,32 @@ describe("strict CLI", () => {
       expect(r.stderr).toContain(
         "vars.inventroy_cap is not a known var (from --vars); did you mean inventory_cap?",
       );
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("a bad value in workflow_settings.yaml stops apply with its name and value, before anything is touched", async () => {
+    const project = mkdtempSync(path.join(tmpdir(), "engine-strict-project-"));
+    const yaml = readFileSync(path.join(repoRoot(), "workflow_settings.yaml"), "utf8");
+    writeFileSync(
+      path.join(project, "workflow_settings.yaml"),
+      yaml
+        .replace('allow_catch_all: "false"', 'allow_catch_all: "maybe"')
+        .replace('bounce_min_contacted: "20"', 'bounce_min_contacted: "twenty"'),
+    );
+    process.env.ENGINE_PROJECT_DIR = project;
+    try {
+      for (const argv of [["apply"], ["apply", "--dry-run"], ["run"], ["pull"]]) {
+        const r = await cli(argv);
+        expect(r.code, argv.join(" ")).toBe(2);
+        expect(r.stderr).toContain(
+          'vars.allow_catch_all must be "true" or "false", got "maybe" (from workflow_settings.yaml)',
+        );
+        expect(r.stderr).toContain('vars.bounce_min_contacted must be a whole number >= 0, got "twenty"');
+      }
+    } finally {
+      delete process.env.ENGINE_PROJECT_DIR;
+      rmSync(project, { recursive: true, force: true });
     }
     expect(readdirSync(dir)).toEqual([]);
   });
