@@ -87,8 +87,9 @@ const SEGMENT_RULES = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The ordered segment list with each segment's campaign, rule and optional share of the slots. */
+// `,` in workflow_settings.yaml; `|` in `--vars` (Dataform's --vars parser splits on every comma).
 const segments = text("segments")
-  .split(",")
+  .split(/[,|]/)
   .map((name) => name.trim())
   .filter(Boolean)
   .map((name) => {

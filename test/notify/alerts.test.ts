@@ -8,7 +8,6 @@ import type { RunReport } from "../../engine/src/core/run-report.ts";
 import { createDuckDbAlertStore, createWarehouseAlertStore } from "../../engine/src/notify/alert-store.ts";
 import {
   type AlertState,
-  alertThresholdsFromVars,
   type CampaignBounce,
   evaluateAlerts,
   measureAlerts,
@@ -82,11 +81,14 @@ describe("alert evaluation (pure)", () => {
 
   it("plan runs raise nothing; thresholds come from optional vars", () => {
     expect(measureAlerts({ ...runAt(1, 0, { inventory: 23_000 }), mode: "plan" })).toEqual([]);
-    const t = alertThresholdsFromVars({ alert_capacity_warn_pct: "50", alert_no_success_hours: "2" });
+    const t = loadSettings({
+      projectDir: repoRoot(),
+      overrides: { alert_capacity_warn_pct: "50", alert_no_success_hours: "2" },
+    }).alertThresholds;
     expect(t).toMatchObject({ capacityWarnPct: 50, capacityCriticalPct: 90, noSuccessHours: 2 });
-    expect(() => alertThresholdsFromVars({ alert_bounce_max_pct: "two" })).toThrow(
-      'var alert_bounce_max_pct must be a number >= 0, got "two"',
-    );
+    expect(() =>
+      loadSettings({ projectDir: repoRoot(), overrides: { alert_bounce_max_pct: "two" } }),
+    ).toThrow('vars.alert_bounce_max_pct must be a number >= 0, got "two"');
     const keys = measureAlerts(runAt(1, 0), { thresholds: t }).map((m) => m.key);
     expect(keys).toContain("capacity_50");
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { runApply } from "../../engine/src/sync/apply.ts";
+import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { makeWorld, query, type World } from "./harness.ts";
 

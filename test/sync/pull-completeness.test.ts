@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createNotifier } from "../../engine/src/notify/create-notifier.ts";
-import { runApply } from "../../engine/src/sync/apply.ts";
+import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { judgeCompleteness } from "../../engine/src/sync/pull-completeness.ts";
 import { makeWorld, query, type World } from "./harness.ts";

@@ -3,6 +3,8 @@ import { loadSettings, parseVarsOverride } from "../config/settings.ts";
 import { UserError } from "../core/errors.ts";
 import { compileProject } from "../dataform/compile.ts";
 import { type CompiledGraph, countActions } from "../dataform/graph.ts";
+import { jsonArg, varsArg } from "./args.ts";
+import { graphToDot } from "./graph-dot.ts";
 
 /**
  * `engine compile`: compile the Dataform project with the pinned CLI, offline. The JSON form is the
@@ -12,7 +14,7 @@ export default defineCommand({
   meta: {
     name: "compile",
     description:
-      "Compile the Dataform project (definitions/, includes/) offline and summarise the graph; --json prints the compiled graph.",
+      "Compile the Dataform project (definitions/, includes/) offline and summarise the graph; --json prints the compiled graph, --dot the dependency graph for Graphviz.",
   },
   args: {
     dialect: {
@@ -20,11 +22,13 @@ export default defineCommand({
       description: "SQL dialect the includes/sql.js helpers emit: bigquery (production) or duckdb (local)",
       default: "bigquery",
     },
-    vars: {
-      type: "string",
-      description: "Override workflow_settings.yaml vars, e.g. --vars cooldown_days=30,inventory_cap=5000",
+    ...varsArg,
+    ...jsonArg("Print the compiled graph as JSON (for scripts)"),
+    dot: {
+      type: "boolean",
+      description: "Print the dependency graph as Graphviz dot: engine compile --dot | dot -Tsvg > graph.svg",
+      default: false,
     },
-    json: { type: "boolean", description: "Print the compiled graph as JSON (for scripts)", default: false },
   },
   async run({ args }) {
     const dialect = String(args.dialect);
@@ -37,6 +41,10 @@ export default defineCommand({
     const graph = await compileProject({ projectDir: settings.projectDir, vars: settings.rawVars });
     if (args.json) {
       process.stdout.write(`${JSON.stringify(graph, null, 2)}\n`);
+      return;
+    }
+    if (args.dot) {
+      process.stdout.write(graphToDot(graph));
       return;
     }
     console.log(summariseGraph(graph, dialect));

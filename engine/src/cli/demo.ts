@@ -3,6 +3,7 @@ import { defineCommand } from "citty";
 import { projectDir } from "../config/paths.ts";
 import { parseVarsOverride } from "../config/settings.ts";
 import { runDemo } from "../local/demo.ts";
+import { varsArg } from "./args.ts";
 import { parseCount } from "./seed.ts";
 
 /**
@@ -35,9 +36,8 @@ export default defineCommand({
       default: false,
     },
     vars: {
-      type: "string",
-      description:
-        "Override settings vars on top of the demo's, e.g. --vars inventory_cap=1000,max_adds_per_run=300",
+      ...varsArg.vars,
+      description: `${varsArg.vars.description}; on top of the demo's, e.g. --vars inventory_cap=1000,max_adds_per_run=300`,
     },
   },
   async run({ args }) {

@@ -3,6 +3,7 @@ import { warehousePath } from "../config/paths.ts";
 import { loadSettings, parseVarsOverride } from "../config/settings.ts";
 import { type LoadResult, loadDnc, loadLeads } from "../local/load.ts";
 import { openDuckDb } from "../warehouse/duckdb.ts";
+import { jsonArg, varsArg } from "./args.ts";
 
 /**
  * `engine load leads|dnc <file>`: load a team's own CSV or Parquet file into the local warehouse.
@@ -20,11 +21,8 @@ const sharedArgs = {
     default: false,
   },
   format: { type: "string", description: "csv or parquet, when the extension does not tell" },
-  vars: {
-    type: "string",
-    description: "Override workflow_settings.yaml vars, e.g. --vars raw_dataset=my_raw",
-  },
-  json: { type: "boolean", description: "Print the result as JSON (for scripts)", default: false },
+  ...varsArg,
+  ...jsonArg("Print the result as JSON (for scripts)"),
 } as const;
 
 function loader(which: "leads" | "dnc", description: string) {

@@ -1,5 +1,7 @@
 import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
+import { explainCloudError } from "./cloud-errors.ts";
+import { checkArgs } from "./strict-args.ts";
 
 /**
  * The `engine` command. Each sub-command is one file in this folder, loaded only when used so
@@ -25,24 +27,34 @@ export const main = defineCommand({
     apply: () => import("./apply.ts").then((m) => m.default),
     run: () => import("./run.ts").then((m) => m.default),
     status: () => import("./status.ts").then((m) => m.default),
+    runs: () => import("./runs.ts").then((m) => m.default),
+    show: () => import("./show.ts").then((m) => m.default),
+    explain: () => import("./explain.ts").then((m) => m.default),
   },
 });
 
-/** Resolve the (sub)command a raw argv addresses, for `--help` on any level. */
-async function resolveCommand(cmd: CommandDef, rawArgs: string[]): Promise<[CommandDef, CommandDef?]> {
+/** The (sub)command a raw argv addresses, the argv after its name and its path (`engine load leads`). */
+interface Resolved {
+  leaf: CommandDef;
+  parent?: CommandDef;
+  rest: string[];
+  path: string;
+}
+
+async function resolveCommand(cmd: CommandDef, rawArgs: string[], path = "engine"): Promise<Resolved> {
   const subs = typeof cmd.subCommands === "function" ? await cmd.subCommands() : await cmd.subCommands;
   const name = rawArgs.find((a) => !a.startsWith("-"));
-  if (!subs || !name || !(name in subs)) return [cmd];
+  if (!subs || !name || !(name in subs)) return { leaf: cmd, rest: rawArgs, path };
   const entry = subs[name];
   const sub = (typeof entry === "function" ? await entry() : await entry) as CommandDef;
-  const [leaf, parent] = await resolveCommand(sub, rawArgs.slice(rawArgs.indexOf(name) + 1));
-  return [leaf, parent ?? cmd];
+  const inner = await resolveCommand(sub, rawArgs.slice(rawArgs.indexOf(name) + 1), `${path} ${name}`);
+  return { ...inner, parent: inner.parent ?? cmd };
 }
 
 export async function runCli(rawArgs: string[]): Promise<void> {
   try {
     if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h")) {
-      const [leaf, parent] = await resolveCommand(main, rawArgs);
+      const { leaf, parent } = await resolveCommand(main, rawArgs);
       await showUsage(leaf, parent);
       return;
     }
@@ -50,6 +62,9 @@ export async function runCli(rawArgs: string[]): Promise<void> {
       console.log("0.1.0");
       return;
     }
+    const resolved = await resolveCommand(main, rawArgs);
+    // A command with sub-commands (engine, engine load) gets no flags of its own: citty says "unknown command".
+    if (!resolved.leaf.subCommands) await checkArgs(resolved.leaf, resolved.rest, resolved.path);
     await runCommand(main, { rawArgs });
   } catch (error) {
     process.exitCode = reportError(error);
@@ -57,7 +72,8 @@ export async function runCli(rawArgs: string[]): Promise<void> {
 }
 
 /** Print an error for a person and return the exit code. Stack traces only with ENGINE_DEBUG=1. */
-export function reportError(error: unknown): number {
+export function reportError(raw: unknown): number {
+  const error = explainCloudError(raw) ?? raw;
   if (error instanceof UserError) {
     console.error(`error: ${error.message}`);
     if (error.hint) console.error(`  hint: ${error.hint}`);

@@ -1,10 +1,8 @@
 import { defineCommand } from "citty";
-import { parseOnly } from "../sync/apply/only.ts";
-import { runApply } from "../sync/apply/run.ts";
 import { lockLoop } from "../sync/lock.ts";
-import { savePlan } from "../sync/plan-file.ts";
-import { openSession } from "../sync/session.ts";
-import { formatPlan } from "../sync/summary.ts";
+import { loadLoopSettings, openSession } from "../sync/session.ts";
+import { forceArg, jsonArg, onlyArg, outArg, parseOnly, varsArg, warehouseArg } from "./args.ts";
+import { planAndReport } from "./plan-run.ts";
 
 /**
  * `engine plan`: the apply code path with a recording writer — reads Instantly (key, campaigns,
@@ -15,46 +13,34 @@ export default defineCommand({
   meta: {
     name: "plan",
     description:
-      "Show exactly what apply would do (nothing is sent to Instantly) and save it as a plan file for `apply --plan`.",
+      "Show exactly what apply would do (nothing is sent to Instantly) and save it as a plan file for `apply --plan`. Same as `engine apply --dry-run`.",
   },
   args: {
-    only: { type: "string", description: "Plan one phase: drain or push" },
-    force: { type: "boolean", description: "Plan as if the guards were overridden", default: false },
-    out: { type: "string", description: "Plan file to write (default .engine/plans/<run id>.json)" },
-    warehouse: { type: "string", description: "duckdb (local file, default) or bigquery", default: "duckdb" },
-    vars: { type: "string", description: "Override workflow_settings.yaml vars" },
-    json: { type: "boolean", description: "Print the summary as JSON", default: false },
+    ...onlyArg,
+    force: { ...forceArg.force, description: "Plan as if the guards were overridden" },
+    ...outArg,
+    ...warehouseArg,
+    ...varsArg,
+    ...jsonArg("Print the summary as JSON"),
   },
   async run({ args }) {
     const only = parseOnly(args.only);
+    const settings = loadLoopSettings({ vars: args.vars, warehouse: args.warehouse });
     // Plan writes nothing to Instantly, but it reads the warehouse a running apply is changing.
     const lock = lockLoop(args.warehouse, "plan");
-    const session = await openSession({ vars: args.vars, warehouse: args.warehouse }).catch((error) => {
-      lock.release();
-      throw error;
-    });
     try {
-      const result = await runApply({
-        ...session,
-        mode: "plan",
-        ...(only ? { only } : {}),
-        force: args.force,
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      if (!result.plan || result.status === "failed") {
-        process.stderr.write(`plan failed: ${result.error ?? "unknown error"}\n`);
-        process.exitCode = result.exitCode;
-        return;
+      const session = await openSession({ settings, warehouse: args.warehouse });
+      try {
+        process.exitCode = await planAndReport(session, {
+          ...(only ? { only } : {}),
+          force: args.force,
+          ...(args.out ? { out: args.out } : {}),
+          json: args.json,
+        });
+      } finally {
+        await session.close();
       }
-      const file = savePlan(result.plan, args.out);
-      if (args.json) {
-        const { actions, ...head } = result.plan;
-        process.stdout.write(
-          `${JSON.stringify({ ...head, file, actions: actions.length, counts: result.counts }, null, 2)}\n`,
-        );
-      } else for (const line of formatPlan(result.plan, file)) console.log(line);
     } finally {
-      await session.close();
       lock.release();
     }
   },

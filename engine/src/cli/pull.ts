@@ -1,8 +1,9 @@
 import { defineCommand } from "citty";
 import { lockLoop } from "../sync/lock.ts";
 import { runPull } from "../sync/pull.ts";
-import { openSession } from "../sync/session.ts";
+import { loadLoopSettings, openSession } from "../sync/session.ts";
 import { formatPull } from "../sync/summary.ts";
+import { jsonArg, varsArg, warehouseArg } from "./args.ts";
 
 /**
  * `engine pull`: snapshot the managed Instantly campaigns and every lead in them into the warehouse
@@ -14,23 +15,13 @@ export default defineCommand({
     description:
       "Snapshot the managed Instantly campaigns (with analytics) and all their leads into the warehouse, then reconcile unfinished actions of earlier runs.",
   },
-  args: {
-    warehouse: { type: "string", description: "duckdb (local file, default) or bigquery", default: "duckdb" },
-    vars: {
-      type: "string",
-      description: "Override workflow_settings.yaml vars, e.g. --vars inventory_cap=500",
-    },
-    json: {
-      type: "boolean",
-      description: "Print the result as JSON (progress goes to stderr)",
-      default: false,
-    },
-  },
+  args: { ...warehouseArg, ...varsArg, ...jsonArg() },
   async run({ args }) {
+    const settings = loadLoopSettings({ vars: args.vars, warehouse: args.warehouse });
     const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
     const lock = lockLoop(args.warehouse, "pull");
     try {
-      const session = await openSession({ vars: args.vars, warehouse: args.warehouse });
+      const session = await openSession({ settings, warehouse: args.warehouse });
       try {
         const result = await runPull({ ...session, log });
         if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

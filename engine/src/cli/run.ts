@@ -1,42 +1,45 @@
 import { defineCommand } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
 import { transformLocal } from "../dataform/transform.ts";
-import { parseOnly } from "../sync/apply/only.ts";
 import { runApply } from "../sync/apply/run.ts";
 import { lockLoop } from "../sync/lock.ts";
 import { runPull } from "../sync/pull.ts";
-import { notifyHook, openSession } from "../sync/session.ts";
+import { loadLoopSettings, notifyHook, openSession } from "../sync/session.ts";
 import { formatApply, formatPull } from "../sync/summary.ts";
 import { DuckDbWarehouse } from "../warehouse/duckdb-warehouse.ts";
+import { dryRunArg, forceArg, jsonArg, onlyArg, outArg, parseOnly, varsArg } from "./args.ts";
+import { announceInterrupt } from "./interrupt.ts";
+import { planAndReport } from "./plan-run.ts";
 
 /**
  * `engine run`: the local loop in one command — pull, the transform on the DuckDB warehouse, apply —
  * against the Instantly at INSTANTLY_BASE_URL (a sandbox from `engine sandbox` when testing). One
- * lock for the whole sequence; progress per phase; a summary table at the end.
+ * lock for the whole sequence; progress per phase; a summary table at the end. `--dry-run` ends with
+ * a plan instead of apply: nothing is written to Instantly.
  */
 export default defineCommand({
   meta: {
     name: "run",
     description:
-      "Local convenience: pull → transform (DuckDB) → apply, with progress per phase and a summary.",
+      "Local convenience: pull → transform (DuckDB) → apply, with progress per phase and a summary. --dry-run plans instead of applying (nothing is written to Instantly).",
   },
   args: {
-    only: { type: "string", description: "Apply one phase: drain or push" },
-    force: { type: "boolean", description: "Override the drain and empty-source guards", default: false },
-    vars: { type: "string", description: "Override workflow_settings.yaml vars" },
-    json: {
-      type: "boolean",
-      description: "Print the results as JSON (progress goes to stderr)",
-      default: false,
-    },
+    ...onlyArg,
+    ...forceArg,
+    ...dryRunArg,
+    out: { ...outArg.out, description: `With --dry-run: ${outArg.out.description}` },
+    ...varsArg,
+    ...jsonArg(),
   },
   async run({ args }) {
     const only = parseOnly(args.only);
+    if (args.out && !args["dry-run"]) throw new UserError("--out is for --dry-run (where to save the plan)");
+    const settings = loadLoopSettings({ vars: args.vars, warehouse: "duckdb" });
     const out = args.json ? process.stderr : process.stdout;
     const log = (line: string) => out.write(`${line}\n`);
     const lock = lockLoop("duckdb", "run");
     try {
-      const session = await openSession({ vars: args.vars, warehouse: "duckdb" });
+      const session = await openSession({ settings, warehouse: "duckdb" });
       try {
         if (!(session.warehouse instanceof DuckDbWarehouse)) {
           throw new UserError("engine run works on the local DuckDB warehouse only");
@@ -83,6 +86,22 @@ export default defineCommand({
           return;
         }
 
+        if (args["dry-run"]) {
+          log("── plan (dry run: nothing is written to Instantly)");
+          process.exitCode = await planAndReport(session, {
+            ...(only ? { only } : {}),
+            force: args.force,
+            ...(args.out ? { out: args.out } : {}),
+            json: args.json,
+          });
+          return;
+        }
+        const progress: string[] = [];
+        const stopListening = announceInterrupt("run", session.client, () => [
+          "pull",
+          "transform",
+          ...progress.slice(-4),
+        ]);
         const apply = await phase(
           "apply",
           () =>
@@ -91,11 +110,14 @@ export default defineCommand({
               mode: "apply",
               ...(only ? { only } : {}),
               force: args.force,
-              log,
+              log: (line) => {
+                if (!line.startsWith(" ")) progress.push(line);
+                log(line);
+              },
               onReport: notifyHook(session.settings, session.warehouse),
             }),
           (r) => `${r.status}: +${r.report.adds.added} −${r.report.drain.deleted}`,
-        );
+        ).finally(stopListening);
         for (const line of formatApply(apply)) log(line);
 
         log("");

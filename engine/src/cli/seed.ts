@@ -4,6 +4,7 @@ import { loadSettings, parseVarsOverride } from "../config/settings.ts";
 import { UserError } from "../core/errors.ts";
 import { defaultSeed, dncPerLead, seedWarehouse, startOfUtcDay } from "../local/seed.ts";
 import { openDuckDb, rawTableNames } from "../warehouse/duckdb.ts";
+import { jsonArg, varsArg } from "./args.ts";
 
 /**
  * `engine seed`: fill the local warehouse's raw leads and DNC tables with realistic synthetic
@@ -35,11 +36,8 @@ export default defineCommand({
       description:
         "Generation clock (YYYY-MM-DD); timestamps lie in the years before it. Default: today (UTC)",
     },
-    vars: {
-      type: "string",
-      description: "Override workflow_settings.yaml vars, e.g. --vars raw_dataset=my_raw",
-    },
-    json: { type: "boolean", description: "Print the summary as JSON (for scripts)", default: false },
+    ...varsArg,
+    ...jsonArg("Print the result as JSON (for scripts)"),
   },
   async run({ args }) {
     const leads = parseCount("--leads", args.leads);

@@ -3,19 +3,20 @@ import { lockLoop } from "../sync/lock.ts";
 import { loadLoopSettings } from "../sync/session.ts";
 import { formatStatus, gatherStatus } from "../sync/status.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import { jsonArg, varsArg, warehouseArg } from "./args.ts";
 
 /** `engine status`: capacity per campaign, freshness, last runs, open alerts, suppression size. */
 export default defineCommand({
   meta: {
     name: "status",
     description:
-      "Where the pipeline stands (from the warehouse only): capacity per campaign, last runs, open alerts, suppression size.",
+      "Where the pipeline stands (from the warehouse only): inventory per campaign now (the latest pull plus adds and drains confirmed since), campaign status, last runs, open alerts, suppression size.",
   },
   args: {
-    warehouse: { type: "string", description: "duckdb (local file, default) or bigquery", default: "duckdb" },
-    vars: { type: "string", description: "Override workflow_settings.yaml vars" },
+    ...warehouseArg,
+    ...varsArg,
     runs: { type: "string", description: "How many recent runs to list (default 10)", default: "10" },
-    json: { type: "boolean", description: "Print as JSON", default: false },
+    ...jsonArg("Print as JSON"),
   },
   async run({ args }) {
     const settings = loadLoopSettings({ vars: args.vars, warehouse: args.warehouse });

@@ -5,6 +5,7 @@ import { ExitCode } from "../core/errors.ts";
 import type { ActionResult, ProgressEvent } from "../dataform/runner.ts";
 import { transformLocal } from "../dataform/transform.ts";
 import { openDuckDb } from "../warehouse/duckdb.ts";
+import { jsonArg, varsArg } from "./args.ts";
 
 /**
  * `engine transform`: compile the Dataform project for DuckDB and run the graph on the local warehouse
@@ -39,15 +40,8 @@ export default defineCommand({
       description: 'Run the type:"test" unit tests first; nothing else runs if one fails',
       default: false,
     },
-    vars: {
-      type: "string",
-      description: "Override workflow_settings.yaml vars, e.g. --vars cooldown_days=30",
-    },
-    json: {
-      type: "boolean",
-      description: "Print the run result as JSON (progress goes to stderr)",
-      default: false,
-    },
+    ...varsArg,
+    ...jsonArg(),
   },
   async run({ args }) {
     const settings = loadSettings({ overrides: { ...parseVarsOverride(args.vars), dialect: "duckdb" } });

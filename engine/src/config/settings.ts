@@ -3,72 +3,21 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { UserError } from "../core/errors.ts";
+import { closest } from "./did-you-mean.ts";
+import { sequenceEndReasons } from "./includes.ts";
 import { projectDir } from "./paths.ts";
+import { parseVarValue, splitList } from "./var-values.ts";
+import { familyOf, knownVarNames, type TypedVars, VARS, type VarSpec } from "./vars.ts";
 
 /**
  * The engine's settings come from the same `workflow_settings.yaml` vars Dataform compiles with, so
- * a campaign id or a threshold is written once. Vars are strings (Dataform's rule); this module turns
- * them into typed values and rejects a bad one with the var's name and value.
+ * a campaign id or a threshold is written once. Vars are strings (Dataform's rule); this module parses
+ * every one of them once, at start, against the registry in vars.ts: a bad value, a misspelt name or a
+ * YAML number where a string belongs is refused with the var's name and value (exit 2) before any
+ * command reads or writes anything.
  */
 
-const num = (name: string, opts: { min?: number; max?: number; int?: boolean } = {}) =>
-  z
-    .string({ error: `${name} is missing` })
-    .trim()
-    .transform((raw, ctx) => {
-      const value = Number(raw);
-      const bad =
-        raw === "" ||
-        !Number.isFinite(value) ||
-        (opts.int && !Number.isInteger(value)) ||
-        (opts.min !== undefined && value < opts.min) ||
-        (opts.max !== undefined && value > opts.max);
-      if (bad) {
-        const range = [
-          opts.int ? "a whole number" : "a number",
-          opts.min !== undefined ? `>= ${opts.min}` : "",
-          opts.max !== undefined ? `<= ${opts.max}` : "",
-        ]
-          .filter(Boolean)
-          .join(" ");
-        ctx.addIssue({ code: "custom", message: `must be ${range}, got ${JSON.stringify(raw)}` });
-        return z.NEVER;
-      }
-      return value;
-    });
-
-const identifier = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier (letters, digits, underscore)");
-const campaignId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
-  message: "must be an Instantly campaign id (a UUID)",
-});
-
-export const varsSchema = z
-  .object({
-    dialect: z.enum(["bigquery", "duckdb"]),
-    raw_dataset: identifier,
-    ops_dataset: identifier,
-    staging_dataset: identifier,
-    output_dataset: identifier,
-    reporting_dataset: identifier,
-    leads_table: identifier,
-    dnc_table: identifier,
-    segments: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*)*$/, "must be a comma-separated list of segment names"),
-    inventory_cap: num("inventory_cap", { min: 0, int: true }),
-    max_adds_per_run: num("max_adds_per_run", { min: 0, int: true }),
-    overfetch_multiplier: num("overfetch_multiplier", { min: 1, max: 100 }),
-    cooldown_days: num("cooldown_days", { min: 0, int: true }),
-    stale_days: num("stale_days", { min: 1, int: true }),
-    max_active_per_domain: num("max_active_per_domain", { min: 1, int: true }),
-    bounce_block_pct: num("bounce_block_pct", { min: 0, max: 100 }),
-    max_drain_fraction: num("max_drain_fraction", { min: 0, max: 1 }),
-  })
-  .catchall(z.string());
-
-export type Vars = z.infer<typeof varsSchema>;
+export type { TypedVars as Vars } from "./vars.ts";
 
 export interface Segment {
   /** Segment name as listed in the `segments` var, e.g. `smb`. */
@@ -77,16 +26,30 @@ export interface Segment {
   campaignId: string;
 }
 
+/** Alert thresholds (the `alert_*` vars), in the shape notify/alerts.ts measures with. */
+export interface AlertThresholdSettings {
+  capacityWarnPct: number;
+  capacityCriticalPct: number;
+  verificationMinPct: number;
+  rowFailureMaxPct: number;
+  bounceMaxPct: number;
+  bounceMinSent: number;
+  noSuccessHours: number;
+}
+
 export interface Settings {
   /** The folder holding workflow_settings.yaml (the Dataform project). */
   projectDir: string;
   /** Raw string vars after overrides: what Dataform compiles with. */
   rawVars: Record<string, string>;
-  vars: Vars;
+  /** Every registered var (vars.ts), typed, defaults applied. */
+  vars: TypedVars;
   /** Ordered segment list: the first whose rule (includes/config.js) matches wins. */
   segments: Segment[];
   /** Campaign ids the engine manages: it never adds to or deletes from any other campaign. */
   managedCampaignIds: string[];
+  /** The `alert_*` vars, typed. */
+  alertThresholds: AlertThresholdSettings;
   defaultProject: string;
   defaultLocation: string;
   /** Where Dataform writes assertion views (`defaultAssertionDataset`). */
@@ -98,17 +61,25 @@ const fileSchema = z.object({
   defaultLocation: z.string().min(1).default("US"),
   defaultDataset: z.string().min(1),
   defaultAssertionDataset: z.string().optional(),
-  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)),
+  vars: z.record(z.string(), z.unknown()).default({}),
 });
 
-/** Parse `a=1,b=x` (the Dataform CLI's `--vars` syntax) into an object. */
+/**
+ * Parse `a=1,b=x` (the Dataform CLI's `--vars` syntax) into an object. Dataform splits on every `,`
+ * and `=`, so a list value is written with `|` on the command line (`segments=smb|midsize`): the
+ * same string then works for `dataform run --vars` too.
+ */
 export function parseVarsOverride(text: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!text) return out;
   for (const pair of text.split(",")) {
     if (pair.trim() === "") continue;
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UserError(`--vars entry ${JSON.stringify(pair)} is not key=value`);
+    if (eq <= 0) {
+      throw new UserError(`--vars entry ${JSON.stringify(pair)} is not key=value`, {
+        hint: "a list value is written with | on the command line, e.g. --vars 'segments=smb|midsize' (Dataform's --vars splits on every comma)",
+      });
+    }
     out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
   }
   return out;
@@ -116,13 +87,105 @@ export function parseVarsOverride(text: string | undefined): Record<string, stri
 
 /**
  * Read and validate workflow_settings.yaml. `overrides` win over the file, like `dataform --vars`.
- * Throws a UserError naming the file and every bad var.
+ * Throws a UserError naming the file and every bad or unknown var.
  */
 export function loadSettings(
   options: { projectDir?: string; overrides?: Record<string, string> } = {},
 ): Settings {
   const dir = options.projectDir ?? projectDir();
   const file = path.join(dir, "workflow_settings.yaml");
+  const parsedFile = readSettingsFile(file);
+  const overrides = options.overrides ?? {};
+  const problems: string[] = [];
+  const fileVars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsedFile.vars)) {
+    if (typeof value === "string") fileVars[name] = value;
+    else if (!(name in overrides)) problems.push(yamlTypeProblem(name, value));
+  }
+  if (problems.length > 0) {
+    throw new UserError(`${file}: ${problems.join("; ")}`, {
+      hint: "every var is a string in workflow_settings.yaml (Dataform's rule): put the value in quotes",
+    });
+  }
+  const rawVars = { ...fileVars, ...overrides };
+  const source = (name: string) => (name in overrides ? "--vars" : "workflow_settings.yaml");
+
+  const typed: Record<string, unknown> = {};
+  const check = (name: string, spec: VarSpec) => {
+    const raw = rawVars[name] ?? spec.default;
+    if (raw === undefined) {
+      problems.push(`vars.${name} is missing (${spec.description})`);
+      return;
+    }
+    const parsed = parseVarValue(spec, raw);
+    if ("error" in parsed) problems.push(`vars.${name} ${parsed.error} (from ${source(name)})`);
+    else typed[name] = parsed.value;
+  };
+  for (const [name, spec] of Object.entries(VARS) as Array<[string, VarSpec]>) check(name, spec);
+
+  // Names outside the registry: a segment's family, a cooldown per end reason, or a project's custom_vars.
+  const segmentNames = (typed.segments as string[] | undefined) ?? splitList(rawVars.segments ?? "");
+  const custom = (typed.custom_vars as string[] | undefined) ?? splitList(rawVars.custom_vars ?? "");
+  const unknown = (name: string, known: string[]) => {
+    const near = closest(name, known);
+    problems.push(
+      `vars.${name} is not a known var (from ${source(name)})${near ? `; did you mean ${near}?` : ""}`,
+    );
+  };
+  const perReason: string[] = [];
+  for (const name of Object.keys(rawVars)) {
+    if (name in VARS || custom.includes(name)) continue;
+    const spec = familyOf(name, { segments: segmentNames, endReasons: [] });
+    if (spec) check(name, spec);
+    else if (name.startsWith("cooldown_days_")) perReason.push(name);
+    else unknown(name, knownVarNames({ segments: segmentNames, endReasons: [] }, custom));
+  }
+  if (perReason.length > 0) {
+    // Values first (a whole number of days); then which reasons exist, which is includes/rules.js's to
+    // say and can only be evaluated over valid vars.
+    for (const name of perReason) check(name, { kind: "int", min: 0, description: "cooldown days" });
+    if (problems.length === 0) {
+      const endReasons = includeReasons(dir, rawVars);
+      for (const name of perReason) {
+        if (!familyOf(name, { segments: segmentNames, endReasons })) {
+          unknown(name, knownVarNames({ segments: segmentNames, endReasons }, custom));
+        }
+      }
+    }
+  }
+  const segments: Segment[] = [];
+  for (const name of segmentNames) {
+    const id = typed[`${name}_campaign_id`];
+    if (typeof id === "string") segments.push({ name, campaignId: id.toLowerCase() });
+    else if (rawVars[`${name}_campaign_id`] === undefined) {
+      problems.push(`vars.${name}_campaign_id is missing (every segment needs one)`);
+    }
+  }
+  if (problems.length > 0) throw badVars(file, problems);
+
+  const vars = typed as TypedVars;
+  return {
+    projectDir: dir,
+    rawVars,
+    vars,
+    segments,
+    managedCampaignIds: [...new Set(segments.map((s) => s.campaignId))],
+    alertThresholds: {
+      capacityWarnPct: vars.alert_capacity_warn_pct,
+      capacityCriticalPct: vars.alert_capacity_critical_pct,
+      verificationMinPct: vars.alert_verification_min_pct,
+      rowFailureMaxPct: vars.alert_row_failure_max_pct,
+      bounceMaxPct: vars.alert_bounce_max_pct,
+      bounceMinSent: vars.alert_bounce_min_sent,
+      noSuccessHours: vars.alert_no_success_hours,
+    },
+    defaultProject: parsedFile.defaultProject,
+    defaultLocation: parsedFile.defaultLocation,
+    assertionDataset: parsedFile.defaultAssertionDataset ?? "dataform_assertions",
+  };
+}
+
+function readSettingsFile(file: string): z.infer<typeof fileSchema> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -139,48 +202,32 @@ export function loadSettings(
     const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
     throw new UserError(`${file} is not valid YAML: ${reason}`, { cause });
   }
-  const parsedFile = fileSchema.safeParse(doc);
-  if (!parsedFile.success) throw new UserError(`${file}: ${formatIssues(parsedFile.error)}`);
-
-  const rawVars = { ...parsedFile.data.vars, ...(options.overrides ?? {}) };
-  const parsedVars = varsSchema.safeParse(rawVars);
-  if (!parsedVars.success) {
-    throw new UserError(`${file}: bad vars: ${formatIssues(parsedVars.error, "vars.")}`, {
-      hint: "fix the value in workflow_settings.yaml (or in your --vars override)",
-    });
+  const parsed = fileSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`);
+    throw new UserError(`${file}: ${issues.join("; ")}`);
   }
-  const vars = parsedVars.data;
-
-  const segments: Segment[] = [];
-  const problems: string[] = [];
-  for (const name of vars.segments.split(",")) {
-    const key = `${name}_campaign_id`;
-    const id = rawVars[key];
-    const checked = campaignId.safeParse(id);
-    if (!checked.success) {
-      problems.push(
-        `vars.${key} ${id === undefined ? "is missing (every segment needs one)" : `must be an Instantly campaign id (a UUID), got ${JSON.stringify(id)}`}`,
-      );
-      continue;
-    }
-    segments.push({ name, campaignId: checked.data.toLowerCase() });
-  }
-  if (problems.length > 0) throw new UserError(`${file}: ${problems.join("; ")}`);
-
-  return {
-    projectDir: dir,
-    rawVars,
-    vars,
-    segments,
-    managedCampaignIds: [...new Set(segments.map((s) => s.campaignId))],
-    defaultProject: parsedFile.data.defaultProject,
-    defaultLocation: parsedFile.data.defaultLocation,
-    assertionDataset: parsedFile.data.defaultAssertionDataset ?? "dataform_assertions",
-  };
+  return parsed.data;
 }
 
-function formatIssues(error: z.ZodError, prefix = ""): string {
-  return error.issues
-    .map((issue) => `${prefix}${issue.path.join(".") || "(root)"} ${issue.message}`)
-    .join("; ");
+/** "vars.inventory_cap is a number in the YAML …": Dataform would fail later without naming it. */
+function yamlTypeProblem(name: string, value: unknown): string {
+  const shown = value === null ? "empty" : `a ${Array.isArray(value) ? "list" : typeof value}`;
+  const example = value === null ? '""' : `"${Array.isArray(value) ? value.join(",") : String(value)}"`;
+  return `vars.${name} is ${shown} in the YAML, not a string: write ${name}: ${example}`;
+}
+
+function includeReasons(dir: string, rawVars: Record<string, string>): string[] {
+  try {
+    return sequenceEndReasons(dir, rawVars);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new UserError(`the project's includes refused the vars: ${message}`, { cause });
+  }
+}
+
+function badVars(file: string, problems: string[]): UserError {
+  return new UserError(`${file}: bad vars: ${problems.join("; ")}`, {
+    hint: "fix the value in workflow_settings.yaml (or in your --vars override); every var is listed in engine/src/config/vars.ts",
+  });
 }

@@ -29,6 +29,7 @@ export interface AlertThresholds {
   noSuccessHours: number;
 }
 
+/** The defaults when no thresholds are given; the `alert_*` vars are parsed in config/vars.ts. */
 export const defaultAlertThresholds: AlertThresholds = {
   capacityWarnPct: 80,
   capacityCriticalPct: 90,
@@ -38,32 +39,6 @@ export const defaultAlertThresholds: AlertThresholds = {
   bounceMinSent: 1,
   noSuccessHours: 6,
 };
-
-/** Optional workflow_settings.yaml vars that override the defaults (all numbers, as strings). */
-export const alertThresholdVars: Record<keyof AlertThresholds, string> = {
-  capacityWarnPct: "alert_capacity_warn_pct",
-  capacityCriticalPct: "alert_capacity_critical_pct",
-  verificationMinPct: "alert_verification_min_pct",
-  rowFailureMaxPct: "alert_row_failure_max_pct",
-  bounceMaxPct: "alert_bounce_max_pct",
-  bounceMinSent: "alert_bounce_min_sent",
-  noSuccessHours: "alert_no_success_hours",
-};
-
-/** Thresholds from the settings' raw vars; a var that is not a non-negative number is named in the error. */
-export function alertThresholdsFromVars(rawVars: Record<string, string>): AlertThresholds {
-  const out = { ...defaultAlertThresholds };
-  for (const [field, name] of Object.entries(alertThresholdVars) as Array<[keyof AlertThresholds, string]>) {
-    const raw = rawVars[name];
-    if (raw === undefined || raw.trim() === "") continue;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) {
-      throw new Error(`workflow_settings.yaml var ${name} must be a number >= 0, got ${JSON.stringify(raw)}`);
-    }
-    out[field] = value;
-  }
-  return out;
-}
 
 /** Bounce figures of one campaign (from the latest instantly_campaigns snapshot). */
 export interface CampaignBounce {

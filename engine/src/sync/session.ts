@@ -2,7 +2,6 @@ import { loadSettings, parseVarsOverride, type Settings } from "../config/settin
 import type { RunReport } from "../core/run-report.ts";
 import { InstantlyClient, type InstantlyClientOptions } from "../instantly/index.ts";
 import { createWarehouseAlertStore } from "../notify/alert-store.ts";
-import { alertThresholdsFromVars } from "../notify/alerts.ts";
 import { createNotifier } from "../notify/create-notifier.ts";
 import { notifyRun } from "../notify/notify.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
@@ -23,6 +22,8 @@ export interface Session {
 }
 
 export interface SessionOptions {
+  /** Settings the command already loaded (parsed once, before the lock); else loaded from `vars`. */
+  settings?: Settings;
   vars?: string | undefined;
   warehouse?: string | undefined;
   /** DuckDB file (default warehousePath()). */
@@ -41,7 +42,7 @@ export function loadLoopSettings(
 }
 
 export async function openSession(options: SessionOptions = {}): Promise<Session> {
-  const settings = loadLoopSettings(options);
+  const settings = options.settings ?? loadLoopSettings(options);
   const client = new InstantlyClient(options.client ?? {});
   const warehouse = await openWarehouse(settings, {
     kind: options.warehouse,
@@ -73,7 +74,7 @@ export function notifyHook(
       lastSuccessAt: await readLastSuccessAt(warehouse, report.startedAt),
       env,
       staleDays: settings.vars.stale_days,
-      thresholds: alertThresholdsFromVars(settings.rawVars),
+      thresholds: settings.alertThresholds,
     });
     return result.warnings;
   };

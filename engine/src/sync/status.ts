@@ -1,13 +1,31 @@
 import type { Settings } from "../config/settings.ts";
+import { campaignStatusName } from "../core/instantly-codes.ts";
+import { formatDuration, renderTable } from "../core/table.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
-import { isPullComplete, readAll, readLatestPull, readPushBudget } from "./warehouse-reads.ts";
+import { listRuns, type RunSummary } from "./run-history.ts";
+import { readAll, readLatestPull, readPushBudget } from "./warehouse-reads.ts";
 
 /**
- * `engine status`: where the pipeline stands, from the warehouse alone (no Instantly call): capacity
- * per campaign, the latest pull and whether the action tables are fresh, the last runs, open alerts,
- * the suppression set's size and unresolved actions. Reads the reporting views where they exist and
- * falls back to the raw ops tables before the first transform.
+ * `engine status`: where the pipeline stands, from the warehouse alone (no Instantly call). The
+ * inventory is fresh: the latest pull's leads per campaign plus the adds and drains that apply runs
+ * confirmed since (their sync_runs counts), so it is right straight after an apply, before the next
+ * pull or transform. Campaign status codes are shown by name.
  */
+export interface CampaignStatus {
+  campaign_id: string;
+  campaign_name: string | null;
+  segment: string;
+  status: string | null;
+  status_code: number | null;
+  leads_at_pull: number;
+  added_since_pull: number;
+  drained_since_pull: number;
+  leads_now: number;
+  cap_share_pct: number | null;
+  bounce_rate_pct: number | null;
+  is_bounce_blocked: boolean | null;
+}
+
 export interface StatusReport {
   latestPull: { runId: string; finishedAt: string; leads: number; complete: boolean } | null;
   actionTables: {
@@ -17,7 +35,17 @@ export interface StatusReport {
     activeInventory: number;
     slots: number;
   } | null;
-  campaigns: Array<Record<string, unknown>>;
+  inventory: {
+    cap: number;
+    atPull: number;
+    addedSincePull: number;
+    drainedSincePull: number;
+    now: number;
+    utilisationPct: number | null;
+    /** Apply runs since the pull with no final row (killed): their adds count once the next pull sees them. */
+    unfinishedRunsSincePull: number;
+  };
+  campaigns: CampaignStatus[];
   runs: Array<{
     runId: string;
     mode: string;
@@ -33,26 +61,74 @@ export interface StatusReport {
 
 const iso = (v: unknown) =>
   v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v);
+const numOrNull = (v: unknown) => (v === null || v === undefined || v === "" ? null : Number(v));
 
 export async function gatherStatus(
   warehouse: Warehouse,
   settings: Settings,
   lastRuns = 10,
 ): Promise<StatusReport> {
-  const pull = await readLatestPull(warehouse);
+  const allRuns = await listRuns(warehouse, Number.MAX_SAFE_INTEGER);
+  const pull = allRuns.find((r) => r.mode === "pull" && r.status === "succeeded");
+  const since = pull ? allRuns.filter((r) => r.mode === "apply" && r.startedAt >= pull.startedAt) : [];
+  const perCampaign = (run: RunSummary | undefined, key: string) =>
+    (run?.counts?.[key] ?? {}) as Record<string, Record<string, number> | number>;
+  const atPull = perCampaign(pull, "leads_by_campaign") as Record<string, number>;
+  const confirmed = (campaign: string, field: string) =>
+    since.reduce(
+      (n, r) =>
+        n +
+        Number((perCampaign(r, "by_campaign")[campaign] as Record<string, number> | undefined)?.[field] ?? 0),
+      0,
+    );
+
+  const health = await healthByCampaign(warehouse, pull?.runId);
+  const cap = settings.vars.inventory_cap;
+  const campaigns: CampaignStatus[] = settings.segments.map((s) => {
+    const h = health.get(s.campaignId);
+    const leadsAtPull = Number(atPull[s.campaignId] ?? 0);
+    const added = confirmed(s.campaignId, "add_succeeded");
+    const drained = confirmed(s.campaignId, "drain_succeeded");
+    const now = Math.max(0, leadsAtPull + added - drained);
+    const code = numOrNull(h?.status);
+    return {
+      campaign_id: s.campaignId,
+      campaign_name: (h?.campaign_name as string | null) ?? null,
+      segment: s.name,
+      status: campaignStatusName(code),
+      status_code: code,
+      leads_at_pull: leadsAtPull,
+      added_since_pull: added,
+      drained_since_pull: drained,
+      leads_now: now,
+      cap_share_pct: cap > 0 ? Math.round((1000 * now) / cap) / 10 : null,
+      bounce_rate_pct: numOrNull(h?.bounce_rate_pct),
+      is_bounce_blocked: h?.is_bounce_blocked === undefined ? null : Boolean(h.is_bounce_blocked),
+    };
+  });
+  const sum = (f: (c: CampaignStatus) => number) => campaigns.reduce((n, c) => n + f(c), 0);
   const report: StatusReport = {
-    latestPull: pull
-      ? {
-          runId: pull.runId,
-          finishedAt: pull.finishedAt.toISOString(),
-          leads: pull.leadRows,
-          complete: await isPullComplete(warehouse, pull.runId),
-        }
-      : null,
+    latestPull: await latestPull(warehouse, pull),
     actionTables: null,
-    campaigns: [],
-    runs: [],
-    openAlerts: [],
+    inventory: {
+      cap,
+      atPull: sum((c) => c.leads_at_pull),
+      addedSincePull: sum((c) => c.added_since_pull),
+      drainedSincePull: sum((c) => c.drained_since_pull),
+      now: sum((c) => c.leads_now),
+      utilisationPct: cap > 0 ? Math.round((1000 * sum((c) => c.leads_now)) / cap) / 10 : null,
+      unfinishedRunsSincePull: since.filter((r) => r.finishedAt === null).length,
+    },
+    campaigns,
+    runs: allRuns.slice(0, lastRuns).map((r) => ({
+      runId: r.runId,
+      mode: r.mode,
+      status: r.status,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      error: r.error,
+    })),
+    openAlerts: await openAlerts(warehouse),
     suppressed: null,
     unresolvedActions: null,
   };
@@ -66,63 +142,6 @@ export async function gatherStatus(
       slots: b.slots,
     };
   }
-  const health = { dataset: "reporting" as const, name: "rpt_campaign_health" };
-  const inventory = { dataset: "staging" as const, name: "int_inventory" };
-  const managed = new Set(settings.managedCampaignIds);
-  if (await warehouse.exists(health)) {
-    const rows = await readAll(warehouse.read(health));
-    report.campaigns = rows
-      .filter((r) => managed.has(String(r.campaign_id)))
-      .map((r) =>
-        pick(r, [
-          "campaign_id",
-          "campaign_name",
-          "segment",
-          "status",
-          "leads_held",
-          "cap_share_pct",
-          "bounce_rate_pct",
-          "is_bounce_blocked",
-          "snapshot_at",
-        ]),
-      );
-  } else if (await warehouse.exists(inventory)) {
-    report.campaigns = (await readAll(warehouse.read(inventory))).map((r) =>
-      pick(r, ["campaign_id", "segment", "leads_in_instantly", "pending_adds", "active_inventory"]),
-    );
-  }
-  const runs = await readAll(warehouse.read({ dataset: "ops", name: "sync_runs" }));
-  // Latest row per run (apply writes a start row and a final row).
-  const byRun = new Map<string, Row>();
-  for (const r of runs) {
-    const prev = byRun.get(String(r.run_id));
-    const at = r.finished_at instanceof Date ? r.finished_at.getTime() : -1;
-    const prevAt = prev?.finished_at instanceof Date ? prev.finished_at.getTime() : -1;
-    if (!prev || at > prevAt) byRun.set(String(r.run_id), r);
-  }
-  report.runs = [...byRun.values()]
-    .sort((a, b) => (b.started_at as Date).getTime() - (a.started_at as Date).getTime())
-    .slice(0, lastRuns)
-    .map((r) => ({
-      runId: String(r.run_id),
-      mode: String(r.mode),
-      status: String(r.status),
-      startedAt: iso(r.started_at) as string,
-      finishedAt: iso(r.finished_at),
-      error: (r.error as string | null) ?? null,
-    }));
-  const alerts = new Map<string, Row>();
-  for (const r of await readAll(warehouse.read({ dataset: "ops", name: "alert_events" }))) {
-    const prev = alerts.get(String(r.alert));
-    if (!prev || (r.recorded_at as Date) >= (prev.recorded_at as Date)) alerts.set(String(r.alert), r);
-  }
-  report.openAlerts = [...alerts.values()]
-    .filter((r) => r.state === "raised")
-    .map((r) => ({
-      alert: String(r.alert),
-      since: iso(r.recorded_at) as string,
-      value: (r.value as number | null) ?? null,
-    }));
   const suppression = { dataset: "staging" as const, name: "int_suppression" };
   if (await warehouse.exists(suppression)) {
     const values = new Set<string>();
@@ -141,49 +160,134 @@ export async function gatherStatus(
   return report;
 }
 
-function pick(row: Row, keys: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys)
-    if (k in row) out[k] = row[k] instanceof Date ? (row[k] as Date).toISOString() : row[k];
+/**
+ * The newest pull: its sync_runs row, unless the snapshot tables hold a newer pull that never wrote
+ * one (it crashed half way): then that one, marked incomplete.
+ */
+async function latestPull(
+  warehouse: Warehouse,
+  pull: RunSummary | undefined,
+): Promise<StatusReport["latestPull"]> {
+  const snapshot = await readLatestPull(warehouse);
+  if (
+    snapshot &&
+    snapshot.runId !== pull?.runId &&
+    (!pull || snapshot.startedAt.toISOString() > pull.startedAt)
+  ) {
+    return {
+      runId: snapshot.runId,
+      finishedAt: snapshot.finishedAt.toISOString(),
+      leads: snapshot.leadRows,
+      complete: false,
+    };
+  }
+  if (!pull) return null;
+  return {
+    runId: pull.runId,
+    finishedAt: pull.finishedAt ?? pull.startedAt,
+    leads: Number(pull.counts?.leads ?? 0),
+    complete: true,
+  };
+}
+
+/** Name, status and bounce figures per campaign: rpt_campaign_health when built, else the pull's campaign rows. */
+async function healthByCampaign(
+  warehouse: Warehouse,
+  pullRunId: string | undefined,
+): Promise<Map<string, Row>> {
+  const out = new Map<string, Row>();
+  const ref = { dataset: "reporting" as const, name: "rpt_campaign_health" };
+  if (await warehouse.exists(ref)) {
+    for (const r of await readAll(warehouse.read(ref))) out.set(String(r.campaign_id).toLowerCase(), r);
+    return out;
+  }
+  if (!pullRunId) return out;
+  const rows = await readAll(
+    warehouse.read({ dataset: "ops", name: "instantly_campaigns" }, { where: { run_id: pullRunId } }),
+  );
+  for (const r of rows) out.set(String(r.id).toLowerCase(), { ...r, campaign_name: r.name });
   return out;
+}
+
+async function openAlerts(warehouse: Warehouse): Promise<StatusReport["openAlerts"]> {
+  const alerts = new Map<string, Row>();
+  for (const r of await readAll(warehouse.read({ dataset: "ops", name: "alert_events" }))) {
+    const prev = alerts.get(String(r.alert));
+    if (!prev || (r.recorded_at as Date) >= (prev.recorded_at as Date)) alerts.set(String(r.alert), r);
+  }
+  return [...alerts.values()]
+    .filter((r) => r.state === "raised")
+    .map((r) => ({ alert: String(r.alert), since: iso(r.recorded_at) as string, value: numOrNull(r.value) }));
 }
 
 export function formatStatus(s: StatusReport): string[] {
   const lines: string[] = [];
   lines.push(
     s.latestPull
-      ? `latest pull  ${s.latestPull.runId} at ${s.latestPull.finishedAt}: ${s.latestPull.leads} lead(s)${s.latestPull.complete ? "" : " (INCOMPLETE: run engine pull again)"}`
-      : "latest pull  none yet (run `engine pull`)",
+      ? `latest pull   ${s.latestPull.runId} at ${s.latestPull.finishedAt}: ${s.latestPull.leads.toLocaleString("en-US")} lead(s)${s.latestPull.complete ? "" : " (INCOMPLETE: run engine pull again)"}`
+      : "latest pull   none yet (run `engine pull`)",
   );
   if (s.actionTables) {
     const t = s.actionTables;
     lines.push(
-      `action tables from ${t.pullRunId ?? "(no pull)"}${t.fresh ? "" : " (STALE: run the transform)"}: inventory ${t.activeInventory} of cap ${t.cap}, ${t.slots} slot(s) this run`,
+      `action tables from ${t.pullRunId ?? "(no pull)"}${t.fresh ? "" : " (STALE: run the transform)"}: ${t.slots} slot(s) for the next apply`,
     );
   } else lines.push("action tables not built yet (run the transform)");
-  if (s.campaigns.length > 0) {
-    lines.push("campaigns:");
-    for (const c of s.campaigns) {
-      lines.push(
-        `  ${Object.entries(c)
-          .map(
-            ([k, v]) =>
-              `${k}=${v === null || v === undefined ? "-" : typeof v === "number" ? Math.round(v * 100) / 100 : v}`,
-          )
-          .join("  ")}`,
-      );
-    }
-  }
-  lines.push(`last runs (${s.runs.length}):`);
-  for (const r of s.runs) {
+  const inv = s.inventory;
+  lines.push(
+    `inventory     ${inv.now.toLocaleString("en-US")} of cap ${inv.cap.toLocaleString("en-US")}${inv.utilisationPct === null ? "" : ` (${inv.utilisationPct} %)`}: ${inv.atPull} at the pull + ${inv.addedSincePull} added − ${inv.drainedSincePull} drained since`,
+  );
+  if (inv.unfinishedRunsSincePull > 0) {
     lines.push(
-      `  ${r.startedAt}  ${r.mode.padEnd(5)} ${r.status.padEnd(9)} ${r.runId}${r.error ? `  ${r.error.slice(0, 120)}` : ""}`,
+      `              ${inv.unfinishedRunsSincePull} unfinished run(s) since the pull: their adds are counted by the next pull`,
     );
   }
-  lines.push(
-    `open alerts: ${s.openAlerts.length === 0 ? "none" : s.openAlerts.map((a) => `${a.alert} (since ${a.since})`).join(", ")}`,
+  lines.push("", "campaigns:");
+  const table = renderTable(
+    [
+      "segment",
+      "campaign",
+      "status",
+      "at pull",
+      "added",
+      "drained",
+      "now",
+      "cap %",
+      "bounce %",
+      "adds blocked",
+    ],
+    s.campaigns.map((c) => [
+      c.segment,
+      c.campaign_name ?? c.campaign_id,
+      c.status,
+      c.leads_at_pull,
+      c.added_since_pull,
+      c.drained_since_pull,
+      c.leads_now,
+      c.cap_share_pct,
+      c.bounce_rate_pct,
+      c.is_bounce_blocked === null ? null : c.is_bounce_blocked ? "yes (bounce guard)" : "no",
+    ]),
   );
-  lines.push(`suppressed values: ${s.suppressed ?? "unknown (run the transform)"}`);
-  lines.push(`unresolved actions: ${s.unresolvedActions ?? "unknown"}`);
+  lines.push(...table.map((l) => `  ${l}`));
+  lines.push("", `last runs (${s.runs.length}; \`engine runs\` for more, \`engine show RUN_ID\` for one):`);
+  const runs = renderTable(
+    ["run", "mode", "status", "started (UTC)", "duration", "error"],
+    s.runs.map((r) => [
+      r.runId,
+      r.mode,
+      r.finishedAt === null && r.status === "failed" ? "unfinished" : r.status,
+      r.startedAt.slice(0, 16).replace("T", " "),
+      formatDuration(r.finishedAt ? (Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000 : null),
+      r.error,
+    ]),
+  );
+  lines.push(...runs.map((l) => `  ${l}`));
+  lines.push(
+    "",
+    `open alerts: ${s.openAlerts.length === 0 ? "none" : s.openAlerts.map((a) => `${a.alert} (since ${a.since})`).join(", ")}`,
+    `suppressed values: ${s.suppressed ?? "unknown (run the transform)"}`,
+    `unresolved actions: ${s.unresolvedActions ?? "unknown (run the transform)"}`,
+  );
   return lines;
 }

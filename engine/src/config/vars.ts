@@ -1,0 +1,156 @@
+/**
+ * The registry of every var the engine or the rules read: THE one place to add a var. Each entry says
+ * its type, its bounds and its default; settings.ts parses all of them once at start, so a bad value
+ * or a misspelt name stops a command (exit 2) before anything is read or written.
+ *
+ * To add a var: add an entry to `VARS` (and the same var, as a string with a comment, to
+ * workflow_settings.yaml). Its typed value is then `settings.vars.<name>`.
+ *
+ * Three families are matched by pattern instead (see `familyOf`): `<segment>_campaign_id` and
+ * `<segment>_slot_share` for each segment of the `segments` var, and `cooldown_days_<reason>` for each
+ * sequence-end reason of includes/rules.js. A team's own SQLX may read more vars: it lists their names
+ * in `custom_vars`.
+ */
+
+export type VarSpec =
+  | { kind: "text"; default?: string; description: string }
+  | { kind: "identifier"; default?: string; description: string }
+  | { kind: "enum"; values: readonly string[]; default?: string; description: string }
+  | { kind: "int"; min?: number; max?: number; default?: string; description: string }
+  | { kind: "number"; min?: number; max?: number; default?: string; description: string }
+  | { kind: "flag"; default?: string; description: string }
+  | { kind: "list"; default?: string; description: string }
+  | { kind: "timestamp"; default?: string; description: string }
+  | { kind: "campaign_id"; default?: string; description: string };
+
+const dataset = (role: string) => ({
+  kind: "identifier" as const,
+  description: `Dataset (BigQuery) = schema (DuckDB) for ${role}`,
+});
+const int = (min: number, description: string, fallback?: string) => ({
+  kind: "int" as const,
+  min,
+  description,
+  ...(fallback === undefined ? {} : { default: fallback }),
+});
+const pct = (fallback: string, description: string) => ({
+  kind: "number" as const,
+  min: 0,
+  default: fallback,
+  description,
+});
+const flag = (fallback: string, description: string) => ({
+  kind: "flag" as const,
+  default: fallback,
+  description,
+});
+
+/** Every named var. No `default` = required (workflow_settings.yaml must set it). */
+export const VARS = {
+  dialect: { kind: "enum", values: ["bigquery", "duckdb"], description: "SQL dialect the includes emit" },
+  raw_dataset: dataset("your inputs"),
+  ops_dataset: dataset("what the engine writes"),
+  staging_dataset: dataset("staging and intermediate models"),
+  output_dataset: dataset("the action tables"),
+  reporting_dataset: dataset("reporting views"),
+  leads_table: { kind: "identifier", description: "Leads table in raw_dataset" },
+  dnc_table: { kind: "identifier", description: "Do-not-contact table in raw_dataset" },
+  segments: { kind: "list", description: "Ordered segment names; each needs <name>_campaign_id" },
+  smb_max_revenue: {
+    kind: "number",
+    min: 0,
+    default: "1000000",
+    description: "SMB is estimated_sales_yearly below this",
+  },
+  as_of: { kind: "timestamp", default: "", description: "Pin 'now' for every rule (empty = now)" },
+  inventory_cap: int(0, "Most leads held in Instantly at once"),
+  max_adds_per_run: int(0, "Most adds per run"),
+  overfetch_multiplier: {
+    kind: "number",
+    min: 1,
+    max: 100,
+    description: "Candidates per slot (verification losses)",
+  },
+  cooldown_days: int(0, "Days before an ended sequence may start again"),
+  cooldown_days_replied: int(0, "Cooldown after a reply", "365"),
+  cooldown_days_company_replied: int(0, "Cooldown of colleagues after a reply at their company", "90"),
+  stale_days: int(1, "Drain leads active this many days"),
+  max_active_per_domain: int(1, "Most active leads per company domain"),
+  exclude_role_accounts: flag("true", "Keep info@, sales@ ... out"),
+  exclude_free_mail: flag("false", "Keep free-mail addresses out"),
+  exclude_disposable: flag("true", "Keep disposable domains out"),
+  allow_catch_all: flag("false", "Push catch-all verified addresses"),
+  verify_before_push: flag("true", "Verify emails before adding them"),
+  verification_max_age_days: int(1, "A verification older than this is redone", "90"),
+  bounce_block_pct: {
+    kind: "number",
+    min: 0,
+    max: 100,
+    description: "No adds to a campaign bouncing over this %",
+  },
+  bounce_min_contacted: int(0, "Contacted leads a campaign needs before its bounce rate is judged", "20"),
+  max_drain_fraction: {
+    kind: "number",
+    min: 0,
+    max: 1,
+    description: "Abort a drain over this share of inventory",
+  },
+  alert_capacity_warn_pct: pct("80", "Capacity warning, % of cap"),
+  alert_capacity_critical_pct: pct("90", "Capacity critical, % of cap"),
+  alert_verification_min_pct: pct("80", "Verification success floor, %"),
+  alert_row_failure_max_pct: pct("10", "Row failure ceiling, %"),
+  alert_bounce_max_pct: pct("2", "Campaign bounce ceiling, %"),
+  alert_bounce_min_sent: pct("1", "Sent emails before a campaign's bounce rate alerts"),
+  alert_no_success_hours: pct("6", "Hours without a completed run before alerting"),
+  custom_vars: { kind: "list", default: "", description: "Names of extra vars your own SQLX reads" },
+} as const satisfies Record<string, VarSpec>;
+
+export type VarName = keyof typeof VARS;
+
+/** The typed value of a spec kind. */
+type ValueOf<S> = S extends { kind: "int" | "number" }
+  ? number
+  : S extends { kind: "flag" }
+    ? boolean
+    : S extends { kind: "list" }
+      ? string[]
+      : S extends { kind: "enum"; values: readonly (infer V)[] }
+        ? V
+        : string;
+
+/** `settings.vars`: every registered var, typed, defaults applied. */
+export type TypedVars = { -readonly [K in VarName]: ValueOf<(typeof VARS)[K]> };
+
+/** What the pattern families need to know: the segment names and the sequence-end reasons. */
+export interface FamilyContext {
+  segments: readonly string[];
+  endReasons: readonly string[];
+}
+
+/** The spec of a var matched by a family pattern, or undefined. */
+export function familyOf(name: string, ctx: FamilyContext): VarSpec | undefined {
+  for (const segment of ctx.segments) {
+    if (name === `${segment}_campaign_id`) {
+      return { kind: "campaign_id", description: `Instantly campaign of segment ${segment}` };
+    }
+    if (name === `${segment}_slot_share`) {
+      return { kind: "number", min: 0, max: 1, description: `Share of the slots for segment ${segment}` };
+    }
+  }
+  for (const reason of ctx.endReasons) {
+    if (name === `cooldown_days_${reason}`) {
+      return { kind: "int", min: 0, description: `Cooldown after a sequence ended with ${reason}` };
+    }
+  }
+  return undefined;
+}
+
+/** Every name a var may have in this project, for "did you mean". */
+export function knownVarNames(ctx: FamilyContext, custom: readonly string[] = []): string[] {
+  return [
+    ...Object.keys(VARS),
+    ...ctx.segments.flatMap((s) => [`${s}_campaign_id`, `${s}_slot_share`]),
+    ...ctx.endReasons.map((r) => `cooldown_days_${r}`),
+    ...custom,
+  ];
+}
