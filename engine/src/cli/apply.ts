@@ -1,10 +1,6 @@
 import { defineCommand } from "citty";
 import { UserError } from "../core/errors.ts";
-import { runApply } from "../sync/apply.ts";
-import { lockLoop } from "../sync/lock.ts";
-import { loadPlan } from "../sync/plan-file.ts";
-import { notifyHook, openSession } from "../sync/session.ts";
-import { formatApply } from "../sync/summary.ts";
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 
 /** Parses --only; undefined when absent. */
 export function parseOnly(value: string | undefined): "drain" | "push" | undefined {
@@ -41,6 +37,14 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    const [{ runApply }, { lockLoop }, { loadPlan }, { notifyHook, openSession }, { formatApply }] =
+      await Promise.all([
+        import("../sync/apply.ts"),
+        import("../sync/lock.ts"),
+        import("../sync/plan-file.ts"),
+        import("../sync/session.ts"),
+        import("../sync/summary.ts"),
+      ]);
     const only = parseOnly(args.only);
     const plan = args.plan ? loadPlan(args.plan) : undefined;
     const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);

@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
-import { loadSettings, parseVarsOverride } from "../config/settings.ts";
 import { UserError } from "../core/errors.ts";
-import { compileProject } from "../dataform/compile.ts";
-import { type CompiledGraph, countActions } from "../dataform/graph.ts";
+import type { CompiledGraph } from "../dataform/graph.ts";
+import { countActions } from "../dataform/graph-info.ts";
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 
 /**
  * `engine compile`: compile the Dataform project with the pinned CLI, offline. The JSON form is the
@@ -27,6 +27,10 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the compiled graph as JSON (for scripts)", default: false },
   },
   async run({ args }) {
+    const [{ loadSettings, parseVarsOverride }, { compileProject }] = await Promise.all([
+      import("../config/settings.ts"),
+      import("../dataform/compile.ts"),
+    ]);
     const dialect = String(args.dialect);
     if (dialect !== "bigquery" && dialect !== "duckdb") {
       throw new UserError(`--dialect must be bigquery or duckdb, got ${JSON.stringify(dialect)}`);

@@ -1,8 +1,7 @@
 import path from "node:path";
 import { defineCommand } from "citty";
 import { projectDir } from "../config/paths.ts";
-import { parseVarsOverride } from "../config/settings.ts";
-import { runDemo } from "../local/demo.ts";
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 import { parseCount } from "./seed.ts";
 
 /**
@@ -41,6 +40,10 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    const [{ parseVarsOverride }, { runDemo }] = await Promise.all([
+      import("../config/settings.ts"),
+      import("../local/demo.ts"),
+    ]);
     const file = args.warehouse ?? path.join(projectDir(), ".engine", "demo", "warehouse.duckdb");
     await runDemo({
       leads: parseCount("--leads", args.leads),

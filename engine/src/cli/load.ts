@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
 import { warehousePath } from "../config/paths.ts";
-import { loadSettings, parseVarsOverride } from "../config/settings.ts";
-import { type LoadResult, loadDnc, loadLeads } from "../local/load.ts";
-import { openDuckDb } from "../warehouse/duckdb.ts";
+import type { LoadResult } from "../local/load.ts";
+
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 
 /**
  * `engine load leads|dnc <file>`: load a team's own CSV or Parquet file into the local warehouse.
@@ -32,6 +32,9 @@ function loader(which: "leads" | "dnc", description: string) {
     meta: { name: which, description },
     args: sharedArgs,
     async run({ args }) {
+      const [{ loadSettings, parseVarsOverride }, { loadDnc, loadLeads }, { openDuckDb }] = await Promise.all(
+        [import("../config/settings.ts"), import("../local/load.ts"), import("../warehouse/duckdb.ts")],
+      );
       const settings = loadSettings({ overrides: parseVarsOverride(args.vars) });
       const warehouse = await openDuckDb(warehousePath());
       const started = performance.now();

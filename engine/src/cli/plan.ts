@@ -1,9 +1,5 @@
 import { defineCommand } from "citty";
-import { runApply } from "../sync/apply.ts";
-import { lockLoop } from "../sync/lock.ts";
-import { savePlan } from "../sync/plan-file.ts";
-import { openSession } from "../sync/session.ts";
-import { formatPlan } from "../sync/summary.ts";
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 import { parseOnly } from "./apply.ts";
 
 /**
@@ -26,6 +22,13 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the summary as JSON", default: false },
   },
   async run({ args }) {
+    const [{ runApply }, { lockLoop }, { savePlan }, { openSession }, { formatPlan }] = await Promise.all([
+      import("../sync/apply.ts"),
+      import("../sync/lock.ts"),
+      import("../sync/plan-file.ts"),
+      import("../sync/session.ts"),
+      import("../sync/summary.ts"),
+    ]);
     const only = parseOnly(args.only);
     // Plan writes nothing to Instantly, but it reads the warehouse a running apply is changing.
     const lock = lockLoop(args.warehouse, "plan");

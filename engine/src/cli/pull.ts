@@ -1,8 +1,5 @@
 import { defineCommand } from "citty";
-import { lockLoop } from "../sync/lock.ts";
-import { runPull } from "../sync/pull.ts";
-import { openSession } from "../sync/session.ts";
-import { formatPull } from "../sync/summary.ts";
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 
 /**
  * `engine pull`: snapshot the managed Instantly campaigns and every lead in them into the warehouse
@@ -27,6 +24,12 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    const [{ lockLoop }, { runPull }, { openSession }, { formatPull }] = await Promise.all([
+      import("../sync/lock.ts"),
+      import("../sync/pull.ts"),
+      import("../sync/session.ts"),
+      import("../sync/summary.ts"),
+    ]);
     const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
     const lock = lockLoop(args.warehouse, "pull");
     try {

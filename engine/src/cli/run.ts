@@ -1,12 +1,7 @@
 import { defineCommand } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
-import { transformLocal } from "../dataform/transform.ts";
-import { runApply } from "../sync/apply.ts";
-import { lockLoop } from "../sync/lock.ts";
-import { runPull } from "../sync/pull.ts";
-import { notifyHook, openSession } from "../sync/session.ts";
-import { formatApply, formatPull } from "../sync/summary.ts";
-import { DuckDbWarehouse } from "../warehouse/duckdb-warehouse.ts";
+import type { DuckDbWarehouse } from "../warehouse/duckdb-warehouse.ts";
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 import { parseOnly } from "./apply.ts";
 
 /**
@@ -31,6 +26,23 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    const [
+      { transformLocal },
+      { runApply },
+      { lockLoop },
+      { runPull },
+      { notifyHook, openSession },
+      { formatApply, formatPull },
+      { DuckDbWarehouse },
+    ] = await Promise.all([
+      import("../dataform/transform.ts"),
+      import("../sync/apply.ts"),
+      import("../sync/lock.ts"),
+      import("../sync/pull.ts"),
+      import("../sync/session.ts"),
+      import("../sync/summary.ts"),
+      import("../warehouse/duckdb-warehouse.ts"),
+    ]);
     const only = parseOnly(args.only);
     const out = args.json ? process.stderr : process.stdout;
     const log = (line: string) => out.write(`${line}\n`);

@@ -1,9 +1,8 @@
 import { defineCommand } from "citty";
 import { warehousePath } from "../config/paths.ts";
-import { loadSettings, parseVarsOverride } from "../config/settings.ts";
 import { UserError } from "../core/errors.ts";
-import { defaultSeed, dncPerLead, seedWarehouse, startOfUtcDay } from "../local/seed.ts";
-import { openDuckDb, rawTableNames } from "../warehouse/duckdb.ts";
+import { defaultSeed, dncPerLead, startOfUtcDay } from "../local/seed-defaults.ts";
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 
 /**
  * `engine seed`: fill the local warehouse's raw leads and DNC tables with realistic synthetic
@@ -42,6 +41,12 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the summary as JSON (for scripts)", default: false },
   },
   async run({ args }) {
+    const [{ loadSettings, parseVarsOverride }, { seedWarehouse }, { openDuckDb, rawTableNames }] =
+      await Promise.all([
+        import("../config/settings.ts"),
+        import("../local/seed.ts"),
+        import("../warehouse/duckdb.ts"),
+      ]);
     const leads = parseCount("--leads", args.leads);
     const dnc = args.dnc === undefined ? undefined : parseCount("--dnc", args.dnc);
     const seed = parseCount("--seed", args.seed);

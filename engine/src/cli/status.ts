@@ -1,8 +1,5 @@
 import { defineCommand } from "citty";
-import { lockLoop } from "../sync/lock.ts";
-import { loadLoopSettings } from "../sync/session.ts";
-import { formatStatus, gatherStatus } from "../sync/status.ts";
-import { openWarehouse } from "../warehouse/open-warehouse.ts";
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 
 /** `engine status`: capacity per campaign, freshness, last runs, open alerts, suppression size. */
 export default defineCommand({
@@ -18,6 +15,13 @@ export default defineCommand({
     json: { type: "boolean", description: "Print as JSON", default: false },
   },
   async run({ args }) {
+    const [{ lockLoop }, { loadLoopSettings }, { formatStatus, gatherStatus }, { openWarehouse }] =
+      await Promise.all([
+        import("../sync/lock.ts"),
+        import("../sync/session.ts"),
+        import("../sync/status.ts"),
+        import("../warehouse/open-warehouse.ts"),
+      ]);
     const settings = loadLoopSettings({ vars: args.vars, warehouse: args.warehouse });
     // The local DuckDB file is single-writer: while a run holds it, say so instead of a file error.
     const lock = lockLoop(args.warehouse, "status");
