@@ -4,7 +4,16 @@
 // engine/bin/engine.js and the test setup ask `buildState()` so nothing runs an outdated build.
 // Plain JavaScript on purpose: it must work before anything is built.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,21 +40,38 @@ export function buildState() {
   return "fresh";
 }
 
-/** Clean build: remove engine/dist (no output of a deleted source survives), compile, stamp. */
+/**
+ * Clean build, swapped in whole: compile into a fresh folder next to engine/dist, then rename it into
+ * place, so an engine process running meanwhile (a test, `npx`, which runs `prepare`) never finds a
+ * half-written or emptied engine/dist, and no output of a deleted source survives.
+ */
 export function build({ quiet = false } = {}) {
-  rmSync(distDir, { recursive: true, force: true });
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
   if (!existsSync(tsc)) {
     throw new Error("typescript is not installed: run `npm ci` first");
   }
   const started = Date.now();
-  const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], {
-    cwd: root,
-    stdio: "inherit",
-  });
-  if (result.status !== 0) throw new Error(`tsc -p tsconfig.build.json exited with ${result.status}`);
-  rewriteDynamicImports();
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  const next = `${distDir}.next-${process.pid}`;
+  const old = `${distDir}.old-${process.pid}`;
+  rmSync(next, { recursive: true, force: true });
+  try {
+    const result = spawnSync(
+      process.execPath,
+      [tsc, "-p", path.join(root, "tsconfig.build.json"), "--outDir", next],
+      { cwd: root, stdio: "inherit" },
+    );
+    if (result.status !== 0) throw new Error(`tsc -p tsconfig.build.json exited with ${result.status}`);
+    rewriteDynamicImports(next);
+    // Stamped with the START time: a source saved while tsc ran is newer, so that build counts as stale.
+    const stampFile = path.join(next, ".built");
+    writeFileSync(stampFile, `${new Date(started).toISOString()}\n`);
+    utimesSync(stampFile, started / 1000, started / 1000);
+    if (existsSync(distDir)) renameSync(distDir, old);
+    renameSync(next, distDir);
+  } finally {
+    rmSync(next, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
   if (!quiet) console.error(`engine: built engine/dist in ${Date.now() - started} ms`);
 }
 
@@ -55,11 +81,11 @@ export function build({ quiet = false } = {}) {
  * engine/src/cli), so the built file would ask for a `.ts` that engine/dist does not have. Rewrite
  * those relative `.ts` specifiers to `.js` after compiling.
  */
-function rewriteDynamicImports() {
+function rewriteDynamicImports(outDir) {
   const pattern = /\bimport\((["'])(\.{1,2}\/[^"'\n]+?)\.([mc]?)ts\1\)/g;
-  for (const name of readdirSync(distDir, { recursive: true })) {
+  for (const name of readdirSync(outDir, { recursive: true })) {
     if (!String(name).endsWith(".js")) continue;
-    const file = path.join(distDir, String(name));
+    const file = path.join(outDir, String(name));
     const text = readFileSync(file, "utf8");
     const fixed = text.replace(pattern, (_m, q, spec, m) => `import(${q}${spec}.${m}js${q})`);
     if (fixed !== text) writeFileSync(file, fixed);
