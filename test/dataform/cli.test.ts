@@ -76,6 +76,9 @@ describe("engine transform", () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/\[ ?\d+\/11\] ✓ incremental fx\.people_log .* ms {2}1 rows \(create\)/);
     expect(ok.stdout).toMatch(/transform: 11 ok, 0 failed, 0 skipped in \d+ ms \(\+ \d+ ms compile\)/);
+    expect(ok.stdout).toMatch(
+      /transform: compile cache miss: compiled for DuckDB in [\d,]+ ms, cached as [0-9a-f]{12}/,
+    );
 
     // A lead that violates people_scores' rowConditions assertion.
     const w = await openDuckDb(warehouseFile);
@@ -84,6 +87,8 @@ describe("engine transform", () => {
     w.close();
     const failed = await engine(["transform", "--tags", "marts"]);
     expect(failed.code).toBe(3);
+    // Same rules, same vars: the graph comes from the cache (new rows in the warehouse do not matter).
+    expect(failed.stdout).toMatch(/transform: compile cache hit \([0-9a-f]{12}\)/);
     expect(failed.stdout).toContain(
       "✗ fx_assertions.fx_people_scores_assertions_rowConditions: assertion fx_assertions.fx_people_scores_assertions_rowConditions failed: 1 row violate it",
     );
@@ -100,5 +105,14 @@ describe("engine transform", () => {
       "fx_assertions.fx_staging_stg_people_assertions_rowConditions",
     ]);
     expect(json.stderr).toContain("✓ view");
+    expect(json.stderr).not.toContain("\r"); // no heartbeat redraws off a terminal
+    expect(JSON.parse(json.stdout)).toMatchObject({ compileCache: "hit" });
+  });
+
+  it("--no-cache compiles even when the cache holds the graph", async () => {
+    const fresh = await engine(["transform", "--actions", "stg_people", "--no-cache"]);
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toMatch(/transform: compiled for DuckDB in [\d,]+ ms \(--no-cache\)/);
+    expect(fresh.stdout).not.toContain("cache hit");
   });
 });

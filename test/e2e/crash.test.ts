@@ -60,5 +60,5 @@ describe("e2e: crash at every named point of pull and apply, then pull + apply",
     await pullAndCheck(world, "final");
     await expectCountsAddUp(world);
     expect(deaths).toBeGreaterThanOrEqual(10);
-  }, 300_000);
+  }, 600_000);
 });

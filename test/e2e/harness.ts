@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseDocument } from "yaml";
 import { repoRoot } from "../../engine/src/config/paths.ts";
 import { loadSettings, type Settings } from "../../engine/src/config/settings.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
+import { compileCached } from "../../engine/src/dataform/compile-cache.ts";
 import type { CompiledGraph } from "../../engine/src/dataform/graph.ts";
 import { type TransformLocalResult, transformLocal } from "../../engine/src/dataform/transform.ts";
 import { AS_OF_SENTINEL, pinAsOf } from "../../engine/src/local/demo-clock.ts";
@@ -281,10 +281,13 @@ export class World {
 
   /** The compiled graph (compiled once per world, for DuckDB, with the as_of sentinel). */
   graph(): Promise<CompiledGraph> {
-    this.graphPromise ??= compileProject({
+    // One cache for every world: the graph holds no path, and worlds with the same rules and vars
+    // (most of them) then share one Dataform compile instead of one each.
+    this.graphPromise ??= compileCached({
       projectDir: this.projectDir,
       vars: { ...this.settings.rawVars, dialect: "duckdb", as_of: AS_OF_SENTINEL },
-    });
+      cacheDir: path.join(repoRoot(), ".engine", "compile-cache"),
+    }).then((compiled) => compiled.graph);
     return this.graphPromise;
   }
 

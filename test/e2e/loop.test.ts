@@ -89,5 +89,5 @@ describe("e2e: pull → transform → apply over simulated days with random faul
     expect(count("block")).toBeGreaterThan(0);
     expect(count("verify")).toBeGreaterThan(0);
     expect(statuses.length).toBe(DAYS);
-  }, 300_000);
+  }, 600_000);
 });

@@ -62,11 +62,11 @@ describe("pipeline.yml rules", () => {
     expect(auth.with.credentials_json).toBeUndefined();
   });
 
-  it("runs npm install -> engine pull -> dataform run -> engine apply | engine plan, authenticated first", () => {
+  it("runs npm ci -> engine pull -> dataform run -> engine apply | engine plan, authenticated first", () => {
     const index = (pattern: RegExp) => runs.findIndex((r) => pattern.test(r));
     const authAt = steps.findIndex((s) => String(s.uses ?? "").startsWith("google-github-actions/auth@"));
     const order = [
-      index(/^npm (ci|install)\b/),
+      index(/^npm ci\b/),
       authAt,
       index(/npx --no-install engine pull/),
       index(/npx --no-install dataform run/),
@@ -105,6 +105,24 @@ describe("pipeline.yml rules", () => {
       ),
     ).toBe(true);
     expect(ci.jobs.test.strategy.matrix.node).toEqual([20, 22, 24]);
+  });
+
+  it("installs with npm ci everywhere (the locked versions; prepare builds engine/dist), never npm install", () => {
+    const installs: string[] = [];
+    for (const file of files) {
+      const workflow: Any = parse(text(file));
+      for (const job of Object.values(workflow.jobs ?? {}) as Any[]) {
+        for (const s of job.steps ?? []) {
+          const run = String(s.run ?? "");
+          if (/\bnpm (ci|install|i)\b/.test(run)) installs.push(`${file}: ${run.trim()}`);
+        }
+      }
+    }
+    const ciRun = readFileSync(path.join(repoRoot(), ".ci", "run"), "utf8");
+    expect(ciRun).toMatch(/^\s*npm ci\b/m);
+    expect(ciRun).not.toMatch(/^\s*npm (install|i)\b/m);
+    expect(installs.length).toBeGreaterThanOrEqual(2); // pipeline.yml and the emulator job
+    for (const line of installs) expect(line).toMatch(/: npm ci\b/);
   });
 });
 

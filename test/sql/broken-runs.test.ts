@@ -42,9 +42,9 @@ async function killedPull(runId: string, at: string, leadRows: Record<string, un
 }
 
 const pulledRunIds = async () =>
-  (await rows(s, `select run_id from "cold_email_staging"."stg_instantly_pull_log" order by pull_number`)).map(
-    (r) => r.run_id,
-  );
+  (
+    await rows(s, `select run_id from "cold_email_staging"."stg_instantly_pull_log" order by pull_number`)
+  ).map((r) => r.run_id);
 
 describe("broken runs", () => {
   it("a pull without a succeeded sync_runs row is never merged, incrementally or on a full refresh", async () => {

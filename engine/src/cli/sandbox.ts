@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { UserError } from "../core/errors.ts";
-import { startSandbox } from "../sandbox/server.ts";
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 
 /**
  * `engine sandbox`: run the local Instantly API V2 simulator until Ctrl-C, so the engine (or curl)
@@ -53,6 +53,7 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the connection details as one JSON line", default: false },
   },
   async run({ args }) {
+    const { startSandbox } = await import("../sandbox/server.ts");
     const port = wholeNumber("--port", args.port, 65535);
     const latencyMs = wholeNumber("--latency-ms", args["latency-ms"], 600_000);
     const advanceDays = wholeNumber("--advance-days", args["advance-days"], 3650);

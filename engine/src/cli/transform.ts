@@ -1,11 +1,10 @@
 import { defineCommand } from "citty";
 import { warehousePath } from "../config/paths.ts";
-import { loadSettings, parseVarsOverride } from "../config/settings.ts";
 import { ExitCode } from "../core/errors.ts";
+import type { CachedCompile } from "../dataform/compile-cache.ts";
 import type { ActionResult, ProgressEvent } from "../dataform/runner.ts";
-import { transformLocal } from "../dataform/transform.ts";
-import { openDuckDb } from "../warehouse/duckdb.ts";
 import { jsonArg, varsArg } from "./args.ts";
+// Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 
 /**
  * `engine transform`: compile the Dataform project for DuckDB and run the graph on the local warehouse
@@ -41,9 +40,20 @@ export default defineCommand({
       default: false,
     },
     ...varsArg,
+    cache: {
+      type: "boolean",
+      description:
+        "Reuse the compiled graph cached in .engine/ while definitions/, includes/, workflow_settings.yaml, vars and Dataform version are unchanged; --no-cache compiles anyway",
+      default: true,
+    },
     ...jsonArg(),
   },
   async run({ args }) {
+    const [{ loadSettings, parseVarsOverride }, { transformLocal }, { openDuckDb }] = await Promise.all([
+      import("../config/settings.ts"),
+      import("../dataform/transform.ts"),
+      import("../warehouse/duckdb.ts"),
+    ]);
     const settings = loadSettings({ overrides: { ...parseVarsOverride(args.vars), dialect: "duckdb" } });
     const list = (v: string | undefined) =>
       v === undefined
@@ -56,12 +66,17 @@ export default defineCommand({
     const log = args.json
       ? (line: string) => process.stderr.write(`${line}\n`)
       : (line: string) => console.log(line);
+    // The redrawn heartbeat line is for a person at a terminal: never in --json or piped output.
+    const tty = heartbeatWanted({ json: args.json, isTTY: process.stdout.isTTY === true });
     const warehouse = await openDuckDb(file);
     try {
-      log(`transform: compiling for DuckDB, warehouse ${file}`);
+      log(`transform: warehouse ${file}`);
       const result = await transformLocal({
         settings,
         conn: warehouse.conn,
+        cache: args.cache !== false,
+        onCompiled: (c) => log(compileLine(c)),
+        ...(tty ? { heartbeat: { write: (text: string) => process.stdout.write(text) } } : {}),
         tags: list(args.tags),
         actions: list(args.actions),
         includeDependencies: args["include-deps"],
@@ -88,6 +103,20 @@ export default defineCommand({
     }
   },
 });
+
+/** The heartbeat only on a terminal and never with --json (their output is read by scripts). */
+export function heartbeatWanted(output: { json: boolean; isTTY: boolean }): boolean {
+  return output.isTTY && !output.json;
+}
+
+/** Which way the graph came: the cache (hit), a compile that filled it (miss), or --no-cache. */
+export function compileLine(c: Omit<CachedCompile, "graph">): string {
+  const ms = `${c.ms.toLocaleString("en-US")} ms`;
+  if (c.cache === "hit") return `transform: compile cache hit (${c.key.slice(0, 12)}), graph read in ${ms}`;
+  if (c.cache === "miss")
+    return `transform: compile cache miss: compiled for DuckDB in ${ms}, cached as ${c.key.slice(0, 12)}`;
+  return `transform: compiled for DuckDB in ${ms} (--no-cache)`;
+}
 
 /** `[3/12] ✓ view        cold_email_staging.stg_leads   12 ms  300,000 rows` */
 export function progressLine(e: ProgressEvent): string | undefined {

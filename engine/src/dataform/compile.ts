@@ -109,6 +109,13 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   return graph;
 }
 
+/** The vars a compile sees: workflow_settings.yaml's, with the overrides on top (as strings). */
+export function effectiveVars(dir: string, overrides: Record<string, string>): Record<string, string> {
+  const merged = fileVars(dir);
+  for (const [key, value] of Object.entries(overrides)) merged[key] = String(value);
+  return merged;
+}
+
 /** The `vars` of the project's workflow_settings.yaml as strings (empty when unreadable: the CLI will say why). */
 function fileVars(dir: string): Record<string, string> {
   try {

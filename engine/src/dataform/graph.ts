@@ -127,36 +127,4 @@ export const compiledGraphSchema = z.looseObject({
 });
 export type CompiledGraph = z.infer<typeof compiledGraphSchema>;
 
-/** Every runnable action kind of the graph, as the runner and its reports name them. */
-export type ActionType =
-  | "view"
-  | "table"
-  | "incremental"
-  | "operations"
-  | "assertion"
-  | "declaration"
-  | "test";
-
-/** `schema.name`: how the runner, its progress lines and `--actions` name an action. */
-export function actionName(target: Pick<Target, "schema" | "name">): string {
-  return `${target.schema}.${target.name}`;
-}
-
-/** Stable key of a target for dependency lookups (the database part is ignored: DuckDB has no projects). */
-export function targetKey(target: Pick<Target, "schema" | "name">): string {
-  return `${target.schema}.${target.name}`.toLowerCase();
-}
-
-/** Count of actions per kind, for summaries. */
-export function countActions(graph: CompiledGraph): Record<ActionType, number> {
-  const tables = (type: string) => graph.tables.filter((t) => t.type === type).length;
-  return {
-    view: tables("view"),
-    table: tables("table"),
-    incremental: tables("incremental"),
-    operations: graph.operations.length,
-    assertion: graph.assertions.length,
-    declaration: graph.declarations.length,
-    test: graph.tests.length,
-  };
-}
+export { type ActionType, actionName, countActions, targetKey } from "./graph-info.ts";

@@ -1,16 +1,36 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { UserError } from "../core/errors.ts";
 import {
-  type ActionType,
+  createTableAs,
+  describeDuckError,
+  dropIfKindDiffers,
+  elapsed,
+  maskEmails,
+  qualified,
+  quoteIdent,
+  relationKind,
+  runAll,
+  stripComments,
+  stripTrailing,
+  tableColumns,
+} from "./duck-sql.ts";
+import {
   type AssertionAction,
   actionName,
   type CompiledGraph,
   type OperationAction,
   type TableAction,
-  type Target,
-  targetKey,
 } from "./graph.ts";
 import { normaliseSql } from "./normalise.ts";
+import { buildNodes, selectNodes, topologicalOrder } from "./run-plan.ts";
+import type {
+  ActionResult,
+  ActionStatus,
+  GraphRunResult,
+  Node,
+  NodeOutcome,
+  Norm,
+  RunGraphOptions,
+} from "./run-types.ts";
 import { registerShims } from "./shims.ts";
 import { runUnitTest, type UnitTestResult } from "./unit-tests.ts";
 
@@ -24,65 +44,14 @@ import { runUnitTest, type UnitTestResult } from "./unit-tests.ts";
  * here is DuckDB already (double-quoted identifiers) and is never normalised.
  */
 
-export type ActionStatus = "ok" | "failed" | "skipped";
-
-export interface ActionResult {
-  /** `schema.name` (unit tests: the test's name). */
-  name: string;
-  type: ActionType;
-  status: ActionStatus;
-  /** Wall time of the action in milliseconds (0 when skipped). */
-  ms: number;
-  /** Rows written (table, incremental) or offending rows (failed assertion), when DuckDB reports it cheaply. */
-  rows?: number;
-  /** What went wrong (failed) or why it did not run (skipped). No lead data: emails are masked. */
-  error?: string;
-  /** The SQLX/JS file that defines the action. */
-  fileName?: string;
-  /** incremental only: how it was built. */
-  mode?: "create" | "merge" | "insert";
-  /** Failed assertion: up to 5 offending rows, as JSON-safe values (unmasked; do not log them verbatim). */
-  sample?: Record<string, unknown>[];
-}
-
-export interface GraphRunResult {
-  /** True when no action and no unit test failed. */
-  ok: boolean;
-  /** Unit test results first (when runTests), then actions in execution order. */
-  actions: ActionResult[];
-  ms: number;
-  counts: Record<ActionStatus, number>;
-}
-
-export type ProgressEvent =
-  | { kind: "start"; name: string; type: ActionType; index: number; total: number }
-  | { kind: "done"; result: ActionResult; index: number; total: number };
-
-export interface RunGraphOptions {
-  /** Run only actions carrying one of these tags (like `dataform run --tags`). */
-  tags?: string[];
-  /** Run only these actions: `name`, `schema.name` or `database.schema.name` (like `--actions`). */
-  actions?: string[];
-  /** With tags/actions: also run everything the selected actions depend on (`--include-deps`). */
-  includeDependencies?: boolean;
-  /** Rebuild incremental tables from scratch (`--full-refresh`); `protected` ones are kept. */
-  fullRefresh?: boolean;
-  /** Run the graph's `type: "test"` unit tests first; if one fails, no action runs (like `--run-tests`). */
-  runTests?: boolean;
-  onProgress?: (event: ProgressEvent) => void;
-}
-
-interface Node {
-  key: string;
-  name: string;
-  type: Exclude<ActionType, "declaration" | "test">;
-  target: Target;
-  deps: string[];
-  tags: string[];
-  fileName: string | undefined;
-  parentKey: string | undefined;
-  action: TableAction | OperationAction | AssertionAction;
-}
+export { maskEmails, qualified, quoteIdent } from "./duck-sql.ts";
+export type {
+  ActionResult,
+  ActionStatus,
+  GraphRunResult,
+  ProgressEvent,
+  RunGraphOptions,
+} from "./run-types.ts";
 
 export async function runGraph(
   conn: DuckDBConnection,
@@ -181,121 +150,7 @@ export async function runGraph(
   return { ok: counts.failed === 0 && counts.skipped === 0, actions: results, ms: elapsed(started), counts };
 }
 
-// ---------------------------------------------------------------------------------------------- graph
-
-function buildNodes(graph: CompiledGraph): Map<string, Node> {
-  const nodes = new Map<string, Node>();
-  const add = (node: Node) => {
-    if (nodes.has(node.key)) throw new UserError(`two Dataform actions write ${node.name}`);
-    nodes.set(node.key, node);
-  };
-  const base = (a: TableAction | OperationAction | AssertionAction) => ({
-    key: targetKey(a.target),
-    name: actionName(a.target),
-    target: a.target,
-    deps: a.dependencyTargets.map(targetKey),
-    tags: a.tags,
-    fileName: a.fileName,
-    action: a,
-  });
-  for (const t of graph.tables) if (!t.disabled) add({ ...base(t), type: t.type, parentKey: undefined });
-  for (const o of graph.operations)
-    if (!o.disabled) add({ ...base(o), type: "operations", parentKey: undefined });
-  for (const a of graph.assertions) {
-    if (a.disabled) continue;
-    add({ ...base(a), type: "assertion", parentKey: a.parentAction ? targetKey(a.parentAction) : undefined });
-  }
-  // Dependencies on declarations (pre-existing tables) or disabled actions are not ours to run.
-  for (const node of nodes.values()) node.deps = node.deps.filter((d) => nodes.has(d));
-  return nodes;
-}
-
-/** Kahn's algorithm; ties broken by name so runs are deterministic. */
-function topologicalOrder(nodes: Map<string, Node>): Node[] {
-  const indegree = new Map<string, number>();
-  const dependents = new Map<string, string[]>();
-  for (const node of nodes.values()) {
-    indegree.set(node.key, node.deps.length);
-    for (const d of node.deps) dependents.set(d, [...(dependents.get(d) ?? []), node.key]);
-  }
-  const ready = [...nodes.values()].filter((n) => n.deps.length === 0).map((n) => n.key);
-  const order: Node[] = [];
-  while (ready.length > 0) {
-    ready.sort();
-    const key = ready.shift() as string;
-    order.push(nodes.get(key) as Node);
-    for (const dep of dependents.get(key) ?? []) {
-      const left = (indegree.get(dep) ?? 0) - 1;
-      indegree.set(dep, left);
-      if (left === 0) ready.push(dep);
-    }
-  }
-  if (order.length !== nodes.size) {
-    const stuck = [...nodes.values()].filter((n) => !order.includes(n)).map((n) => n.name);
-    throw new UserError(`the Dataform graph has a dependency cycle among: ${stuck.join(", ")}`);
-  }
-  return order;
-}
-
-function selectNodes(nodes: Map<string, Node>, opts: RunGraphOptions): Set<string> {
-  const tags = (opts.tags ?? []).map((t) => t.trim()).filter(Boolean);
-  const actions = (opts.actions ?? []).map((a) => a.trim()).filter(Boolean);
-  if (tags.length === 0 && actions.length === 0) return new Set(nodes.keys());
-
-  const selected = new Set<string>();
-  if (tags.length > 0) {
-    const known = new Set([...nodes.values()].flatMap((n) => n.tags));
-    const unknown = tags.filter((t) => !known.has(t));
-    if (unknown.length > 0) {
-      throw new UserError(`no action has the tag ${unknown.map((t) => JSON.stringify(t)).join(", ")}`, {
-        hint: `known tags: ${[...known].sort().join(", ") || "(none)"}`,
-      });
-    }
-    for (const n of nodes.values()) if (n.tags.some((t) => tags.includes(t))) selected.add(n.key);
-  }
-  for (const wanted of actions) {
-    const w = wanted.toLowerCase();
-    const matches = [...nodes.values()].filter((n) => {
-      const full = `${n.target.database ?? ""}.${n.target.schema}.${n.target.name}`.toLowerCase();
-      return n.key === w || n.target.name.toLowerCase() === w || full === w;
-    });
-    if (matches.length === 0) {
-      const near = [...nodes.values()]
-        .map((n) => n.name)
-        .filter((name) => name.toLowerCase().includes(w.split(".").pop() ?? w))
-        .slice(0, 5);
-      throw new UserError(`no action named ${JSON.stringify(wanted)}`, {
-        hint:
-          near.length > 0 ? `did you mean ${near.join(", ")}?` : "run `engine compile` to list the actions",
-      });
-    }
-    for (const m of matches) selected.add(m.key);
-  }
-  // A selected table brings its built-in assertions (uniqueKey, nonNull, rowConditions) along.
-  for (const n of nodes.values()) if (n.parentKey && selected.has(n.parentKey)) selected.add(n.key);
-  if (opts.includeDependencies) {
-    const stack = [...selected];
-    while (stack.length > 0) {
-      const node = nodes.get(stack.pop() as string);
-      for (const d of node?.deps ?? []) {
-        if (!selected.has(d)) {
-          selected.add(d);
-          stack.push(d);
-        }
-      }
-    }
-  }
-  return selected;
-}
-
 // ---------------------------------------------------------------------------------------------- actions
-
-interface NodeOutcome {
-  failure?: string;
-  details: Partial<ActionResult>;
-}
-
-type Norm = (sql: string) => string;
 
 async function runNode(
   conn: DuckDBConnection,
@@ -410,8 +265,6 @@ async function runAssertion(conn: DuckDBConnection, node: Node, norm: Norm): Pro
   };
 }
 
-// ---------------------------------------------------------------------------------------------- helpers
-
 async function runInTransaction(
   conn: DuckDBConnection,
   fn: () => Promise<NodeOutcome>,
@@ -425,102 +278,4 @@ async function runInTransaction(
     await conn.run("ROLLBACK").catch(() => undefined);
     throw error;
   }
-}
-
-async function runAll(conn: DuckDBConnection, statements: string[], norm: Norm): Promise<void> {
-  for (const statement of statements) {
-    const sql = norm(statement);
-    if (isBlank(sql)) continue;
-    if (/^\s*DECLARE\b/i.test(stripComments(sql))) {
-      throw new UserError(
-        "DECLARE is BigQuery scripting and cannot run on DuckDB; gate it on the dialect var, e.g. " +
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: SQLX syntax shown to the user.
-          '${when(!sql.isDuck(), "DECLARE ...")} in pre_operations',
-      );
-    }
-    await conn.run(sql);
-  }
-}
-
-/** CREATE OR REPLACE TABLE ... AS; BigQuery partitionBy/clusterBy have no DuckDB meaning and are dropped. */
-async function createTableAs(conn: DuckDBConnection, target: Target, query: string, replace: boolean) {
-  const reader = await conn.runAndReadAll(
-    `CREATE ${replace ? "OR REPLACE " : ""}TABLE ${qualified(target)} AS\n${query}\n`,
-  );
-  const count = reader.getRowObjectsJS()[0]?.Count;
-  return count === undefined ? undefined : Number(count);
-}
-
-async function relationKind(conn: DuckDBConnection, target: Target): Promise<string | undefined> {
-  const prepared = await conn.prepare(
-    "SELECT table_type FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2 " +
-      "AND table_catalog = current_database()",
-  );
-  prepared.bindVarchar(1, target.schema);
-  prepared.bindVarchar(2, target.name);
-  const rows = (await prepared.runAndReadAll()).getRowObjectsJS();
-  const kind = rows[0]?.table_type;
-  return typeof kind === "string" ? kind : undefined;
-}
-
-/** A table that became a view (or the reverse) must be dropped first: CREATE OR REPLACE keeps the kind. */
-async function dropIfKindDiffers(conn: DuckDBConnection, target: Target, wanted: "VIEW" | "BASE TABLE") {
-  const kind = await relationKind(conn, target);
-  if (kind === undefined || kind === wanted) return;
-  await conn.run(`DROP ${kind === "VIEW" ? "VIEW" : "TABLE"} ${qualified(target)}`);
-}
-
-async function tableColumns(conn: DuckDBConnection, target: Target): Promise<string[]> {
-  const prepared = await conn.prepare(
-    "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 " +
-      "AND table_catalog = current_database() ORDER BY ordinal_position",
-  );
-  prepared.bindVarchar(1, target.schema);
-  prepared.bindVarchar(2, target.name);
-  return (await prepared.runAndReadAll()).getRowObjectsJS().map((r) => String(r.column_name));
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** `"schema"."name"` (the BigQuery project part has no DuckDB meaning). */
-export function qualified(target: Pick<Target, "schema" | "name">): string {
-  return `${quoteIdent(target.schema)}.${quoteIdent(target.name)}`;
-}
-
-function stripTrailing(sql: string): string {
-  return sql.replace(/[\s;]+$/, "");
-}
-
-function stripComments(sql: string): string {
-  return sql.replace(/--[^\n]*/g, "").replace(/\/\*[\s\S]*?\*\//g, "");
-}
-
-function isBlank(sql: string): boolean {
-  return stripComments(sql).trim() === "";
-}
-
-/** Replace the local part of anything that looks like an email, so lead data never reaches a log. */
-export function maskEmails(text: string): string {
-  return text.replace(/[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g, "***@$1");
-}
-
-function describeDuckError(error: unknown, node: Node, declared: Map<string, string>): string {
-  if (error instanceof UserError) return `${node.fileName ?? node.name}: ${error.message}`;
-  const message = error instanceof Error ? error.message : String(error);
-  // DuckDB: "<Kind> Error: message\n...\nLINE n: <sql>\n   ^". Keep the message and the LINE pointer.
-  const lines = message.split("\n").filter((l) => l.trim() !== "");
-  const head = lines[0] ?? message;
-  const where = lines.find((l) => l.startsWith("LINE "));
-  let text = where ? `${head} (${where.trim().slice(0, 160)})` : head;
-  // A missing declared source is a data problem, not a SQL one: say how to get the table.
-  const missing = /Table with name (\S+) does not exist/.exec(head)?.[1]?.toLowerCase();
-  const source = missing ? declared.get(missing) : undefined;
-  if (source) text += `; ${source} is a declared source: create it first (engine seed / engine load)`;
-  return maskEmails(`${node.fileName ?? node.name}: ${text}`);
-}
-
-function elapsed(t0: number): number {
-  return Math.round((performance.now() - t0) * 10) / 10;
 }

@@ -5,6 +5,9 @@ import { ensureContract, rawTableNames, tableColumns } from "../warehouse/duckdb
 import { dncTable, leadsTable, type TableDef } from "../warehouse/tables.ts";
 import { inTransaction } from "../warehouse/transaction.ts";
 import { type DncRow, type LeadRow, SyntheticData } from "./generate.ts";
+import { defaultSeed, dncPerLead, startOfUtcDay } from "./seed-defaults.ts";
+
+export { defaultSeed, dncPerLead, startOfUtcDay };
 
 /**
  * `engine seed`: fill the raw leads and DNC tables with realistic synthetic data (see generate.ts
@@ -34,14 +37,7 @@ export interface SeedResult {
   dnc: number;
 }
 
-export const defaultSeed = 1;
-export const dncPerLead = 0.04;
 const progressEvery = 10_000;
-
-/** Today 00:00 UTC: the default generation clock. */
-export function startOfUtcDay(now = new Date()): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-}
 
 function checkCount(name: string, value: number, max: number): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
