@@ -25,6 +25,7 @@ export const main = defineCommand({
     apply: () => import("./apply.ts").then((m) => m.default),
     run: () => import("./run.ts").then((m) => m.default),
     status: () => import("./status.ts").then((m) => m.default),
+    report: () => import("./report.ts").then((m) => m.default),
   },
 });
 

@@ -3,6 +3,7 @@ import { actionId } from "../core/action-id.ts";
 import { isSettled, mayHaveLanded } from "../core/action-state.ts";
 import { chunk, groupBy } from "../core/batching.ts";
 import { allowedAdds, type CapacityResult } from "../core/capacity.ts";
+import { now } from "../core/clock.ts";
 import { ExitCode, UserError } from "../core/errors.ts";
 import { evaluateGuards, type GuardResult } from "../core/guards.ts";
 import { makeAction, PLAN_VERSION, type Plan, type PlannedAction } from "../core/plan.ts";
@@ -120,7 +121,7 @@ export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
 class ApplyRun {
   readonly mode: "apply" | "plan";
   readonly runId: string;
-  readonly startedAt = new Date();
+  readonly startedAt = now();
   readonly writer: InstantlyWriter;
   readonly journal: Journal;
   readonly tally = new Tally();
@@ -711,7 +712,7 @@ class ApplyRun {
   // ------------------------------------------------------------------ end of run
 
   async finish(fatal: string | undefined): Promise<ApplyResult> {
-    const finishedAt = new Date();
+    const finishedAt = now();
     const status = deriveRunStatus({ fatal: fatal !== undefined, states: this.tally.states() });
     let eligible: number | undefined;
     try {

@@ -1,3 +1,4 @@
+import { nowMs } from "../core/clock.ts";
 import type { PlannedAction } from "../core/plan.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import { emailVerificationsTable, syncChangelogTable } from "../warehouse/tables.ts";
@@ -40,7 +41,7 @@ export interface Journal {
 /** Monotonic timestamps: never earlier than the last one handed out. */
 export class MonotonicClock {
   #last = 0;
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = nowMs) {}
   next(): Date {
     this.#last = Math.max(this.#last + 1, this.now());
     return new Date(this.#last);
