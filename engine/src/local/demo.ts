@@ -185,6 +185,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
     result.totals = await totals(warehouse, settings);
     result.apiCalls = sandbox.stats().apiRequests;
+    resetClock(); // the report is generated now, not on the last simulated day
     const report = await writeReport({
       settings,
       warehouse,
