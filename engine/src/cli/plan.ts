@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { publishPlan } from "../report/github.ts";
 import { runApply } from "../sync/apply.ts";
 import { lockLoop } from "../sync/lock.ts";
 import { savePlan } from "../sync/plan-file.ts";
@@ -15,7 +16,7 @@ export default defineCommand({
   meta: {
     name: "plan",
     description:
-      "Show exactly what apply would do (nothing is sent to Instantly) and save it as a plan file for `apply --plan`.",
+      "Show what apply would do (nothing is sent to Instantly; verification results can still move adds between campaigns) and save it as a plan file for `apply --plan`.",
   },
   args: {
     only: { type: "string", description: "Plan one phase: drain or push" },
@@ -53,6 +54,13 @@ export default defineCommand({
           `${JSON.stringify({ ...head, file, actions: actions.length, counts: result.counts }, null, 2)}\n`,
         );
       } else for (const line of formatPlan(result.plan, file)) console.log(line);
+      await publishPlan({
+        warehouse: session.warehouse,
+        result,
+        plan: result.plan,
+        planFile: file,
+        write: (l) => (args.json ? process.stderr : process.stdout).write(`${l}\n`),
+      });
     } finally {
       await session.close();
       lock.release();

@@ -209,6 +209,25 @@ export const alertStateTable: TableDef = {
   ],
 };
 
+export const syncPlansTable: TableDef = {
+  dataset: "ops",
+  name: "sync_plans",
+  description:
+    "Every `engine plan` (dry run) without emails or names: counts and the planned action ids, so a plan outlives the CI runner.",
+  partitionBy: "recorded_at",
+  clusterBy: ["run_id"],
+  columns: [
+    ...runColumns,
+    col("pull_run_id", "STRING", "The pull the action tables were computed from.", true),
+    col("only", "STRING", "drain or push when the plan was made with --only."),
+    col("action_count", "INT64", "Actions in the plan.", true),
+    col("counts", "JSON", "Actions by op, by op:reason and by campaign."),
+    col("capacity", "JSON", "Adds allowed in total and per campaign."),
+    col("actions", "JSON", "Every action as [action_id, op, campaign_id, reason, rank], in plan order."),
+    col("ci_run_url", "STRING", "Link to the CI run that made the plan."),
+  ],
+};
+
 export const rawTables: TableDef[] = [leadsTable, dncTable];
 export const opsTables: TableDef[] = [
   instantlyLeadsTable,
@@ -217,6 +236,7 @@ export const opsTables: TableDef[] = [
   syncRunsTable,
   emailVerificationsTable,
   alertStateTable,
+  syncPlansTable,
 ];
 
 const duckTypes: Record<ColumnType, string> = {
