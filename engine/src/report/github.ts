@@ -126,6 +126,8 @@ export function runAnnotations(r: ApplyResult): string[] {
     .join(", ");
   for (const [op, states] of Object.entries(c.by_op_state ?? {})) {
     for (const state of ["failed", "rejected", "invalid"] as const) {
+      // An invalid verification is an answer (that email is bad), not a failure of the run.
+      if (op === "verify" && state === "invalid") continue;
       const count = states[state] ?? 0;
       if (count === 0) continue;
       const retry = state === "failed" ? " (retryable ones are retried by the next run)" : "";
