@@ -26,6 +26,7 @@ export const main = defineCommand({
     run: () => import("./run.ts").then((m) => m.default),
     status: () => import("./status.ts").then((m) => m.default),
     report: () => import("./report.ts").then((m) => m.default),
+    "looker-url": () => import("./looker-url.ts").then((m) => m.default),
   },
 });
 
