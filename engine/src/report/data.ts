@@ -58,8 +58,15 @@ async function readAll(warehouse: Warehouse, ref: RelationRef): Promise<ReportRo
 
 /** Counts per status, streamed one column at a time: lead_status has a row per lead. */
 async function readLeadStatus(warehouse: Warehouse): Promise<ReportData["leadStatus"]> {
-  const ref: RelationRef = { dataset: "output", name: "lead_status" };
-  if (!(await warehouse.exists(ref))) return null;
+  // definitions/outputs/lead_status.sqlx lives with the outputs; a project may move it to reporting.
+  let ref: RelationRef | undefined;
+  for (const dataset of ["output", "reporting"] as const) {
+    if (await warehouse.exists({ dataset, name: "lead_status" })) {
+      ref = { dataset, name: "lead_status" };
+      break;
+    }
+  }
+  if (!ref) return null;
   let first: Row | undefined;
   for await (const batch of warehouse.read(ref, { batchSize: 1 })) {
     first = batch[0];
