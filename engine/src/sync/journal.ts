@@ -6,8 +6,9 @@ import { crashPoint } from "./crash-points.ts";
 
 /**
  * The write-ahead journal of a run: `intent` rows before a batch goes to Instantly, final rows after
- * (DESIGN §6). The warehouse journal appends them to `sync_changelog`; the recording journal (used by
- * `engine plan`) keeps the intents in memory — they ARE the plan — and writes nothing.
+ * (so a crash loses nothing: `engine pull` settles open intents). The warehouse journal appends them
+ * to `sync_changelog`; the recording journal (used by `engine plan`) keeps the intents in memory —
+ * they ARE the plan — and writes nothing.
  *
  * Final rows are stamped strictly after their intent (a monotonic clock), because the reporting
  * views take the latest row per action_id by `recorded_at`.

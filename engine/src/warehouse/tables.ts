@@ -1,5 +1,5 @@
 /**
- * The warehouse contract (DESIGN.md section 4) as data: every table the engine creates or writes,
+ * The warehouse contract as data: every table the engine creates or writes,
  * defined once and rendered as DuckDB DDL here and as a BigQuery schema by the BigQuery adapter.
  * Types are BigQuery's names; `ddlType` maps them for DuckDB (BigQuery TIMESTAMP is an instant, so
  * DuckDB TIMESTAMPTZ, never the naive TIMESTAMP).
