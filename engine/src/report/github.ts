@@ -176,17 +176,20 @@ export interface PublishPlanOptions {
 
 /**
  * cli/plan.ts: record the plan without emails in `sync_plans` (always: it is what survives the
- * runner), write its public copy next to the plan file (the CI artifact), and in GitHub Actions the
- * job summary and annotations. Returns the public copy's path.
+ * runner); in GitHub Actions also its public copy next to the plan file (`<plans dir>/public/`, which
+ * the workflow uploads as the artifact), the job summary and the annotations. Returns the public
+ * copy's path, if one was written.
  */
-export async function publishPlan(o: PublishPlanOptions): Promise<string> {
+export async function publishPlan(o: PublishPlanOptions): Promise<string | undefined> {
   const env = o.env ?? process.env;
   await recordPlan(o.warehouse, o.plan, env);
-  const artifact = writePublicPlan(o.plan, publicPlanPath(o.planFile, o.plan));
-  o.write(`  without emails: ${artifact} and the ops table sync_plans (run_id ${o.plan.plan_run_id})`);
-  if (inActions(env)) {
-    appendSummary(env, renderPlanSummary(o.plan, o.result, artifact));
-    for (const line of runAnnotations(o.result)) o.write(line);
+  if (!inActions(env)) {
+    o.write(`  recorded without emails in the ops table sync_plans (run_id ${o.plan.plan_run_id})`);
+    return undefined;
   }
+  const artifact = writePublicPlan(o.plan, publicPlanPath(o.planFile, o.plan));
+  o.write(`  without emails: ${artifact} (the run's artifact) and the ops table sync_plans`);
+  appendSummary(env, renderPlanSummary(o.plan, o.result, artifact));
+  for (const line of runAnnotations(o.result)) o.write(line);
   return artifact;
 }
