@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { UserError } from "../core/errors.ts";
+import { publishApply } from "../report/github.ts";
 import { runApply } from "../sync/apply/run.ts";
 import { lockLoop } from "../sync/lock.ts";
 import { loadPlan } from "../sync/plan-file.ts";
@@ -75,6 +76,7 @@ export default defineCommand({
           if (args.json) {
             process.stdout.write(`${JSON.stringify({ ...result, plan: undefined }, null, 2)}\n`);
           } else for (const line of formatApply(result)) log(line);
+          publishApply(result, log);
           process.exitCode = result.exitCode;
         } finally {
           stopListening();

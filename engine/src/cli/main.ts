@@ -30,6 +30,8 @@ export const main = defineCommand({
     runs: () => import("./runs.ts").then((m) => m.default),
     show: () => import("./show.ts").then((m) => m.default),
     explain: () => import("./explain.ts").then((m) => m.default),
+    report: () => import("./report.ts").then((m) => m.default),
+    "looker-url": () => import("./looker-url.ts").then((m) => m.default),
   },
 });
 

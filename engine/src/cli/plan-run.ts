@@ -1,3 +1,4 @@
+import { publishPlan } from "../report/github.ts";
 import { runApply } from "../sync/apply/run.ts";
 import { savePlan } from "../sync/plan-file.ts";
 import type { Session } from "../sync/session.ts";
@@ -30,5 +31,12 @@ export async function planAndReport(
       `${JSON.stringify({ ...head, file, actions: actions.length, counts: result.counts }, null, 2)}\n`,
     );
   } else for (const line of formatPlan(result.plan, file)) console.log(line);
+  await publishPlan({
+    warehouse: session.warehouse,
+    result,
+    plan: result.plan,
+    planFile: file,
+    write: (l) => (options.json ? process.stderr : process.stdout).write(`${l}\n`),
+  });
   return result.exitCode;
 }

@@ -1,10 +1,12 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { loadSettings, type Settings } from "../config/settings.ts";
+import { resetClock, setClock } from "../core/clock.ts";
 import { UserError } from "../core/errors.ts";
 import { compileProject } from "../dataform/compile.ts";
 import { transformLocal } from "../dataform/transform.ts";
 import { InstantlyClient } from "../instantly/index.ts";
+import { writeReport } from "../report/write.ts";
 import { type SandboxOptions, startSandbox } from "../sandbox/server.ts";
 import type { AdvanceSummary } from "../sandbox/simulation.ts";
 import { runApply } from "../sync/apply/run.ts";
@@ -22,8 +24,11 @@ import { seedWarehouse } from "./seed.ts";
  * does what CI does in production — pull → transform (the Dataform rules on DuckDB) → apply — prints
  * the run's notification as Slack would get it, and moves the simulator's clock one day so leads
  * open, reply, bounce, unsubscribe and finish their sequences. The rules are compiled once and each
- * day's transform pins their "now" to the simulated day (demo-clock.ts); the simulated days lie in the
- * recent past, ending today, so the engine's own wall-clock stamps are never earlier than them.
+ * day's transform pins their "now" to the simulated day (demo-clock.ts), and the engine's clock
+ * (core/clock.ts) is set to it too, so every run, changelog row, snapshot and verification is stamped
+ * on its simulated day and the reporting views show seven days as seven days. The days lie in the
+ * recent past, ending today. At the end it writes the HTML report (engine/src/report/) next to the
+ * warehouse file.
  *
  * The demo uses the engine's own functions (runPull, transformLocal, runApply, notifyRun) — the code
  * the CLI commands run — with settings scaled down (cap, adds per run, stale days) so a few thousand
@@ -44,6 +49,8 @@ export interface DemoOptions {
   faults?: boolean;
   /** Where progress and summaries go. */
   write?: (text: string) => void;
+  /** The HTML report to write at the end (default: report.html next to the warehouse file). */
+  reportFile?: string;
 }
 
 export interface DemoDay {
@@ -60,6 +67,8 @@ export interface DemoResult {
   settings: Settings;
   totals: Record<string, number>;
   apiCalls: number;
+  /** The HTML report the demo wrote. */
+  reportFile?: string;
 }
 
 /** Demo scale: a few thousand leads, a cap of 400, so the campaign fills in ~3 days and then churns. */
@@ -142,6 +151,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     for (let day = 1; day <= options.days; day++) {
       const simDate = sandbox.state.nowIso().slice(0, 10);
+      setClock(sandbox.state.nowIso());
       line();
       line(`━━ Day ${day} of ${options.days} — ${simDate} ${"━".repeat(40)}`);
       const pull = await runPull({ settings, warehouse, client });
@@ -176,9 +186,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
     result.totals = await totals(warehouse, settings);
     result.apiCalls = sandbox.stats().apiRequests;
+    resetClock(); // the report is generated now, not on the last simulated day
+    const report = await writeReport({
+      settings,
+      warehouse,
+      graph,
+      out: options.reportFile ?? path.join(path.dirname(file), "report.html"),
+      source: `DuckDB ${path.relative(process.cwd(), file) || file} · ${options.days} simulated days`,
+    });
+    result.reportFile = report.file;
     printWhereNext(line, result);
     return result;
   } finally {
+    resetClock();
     await warehouse.close();
     await sandbox.close();
   }
@@ -246,8 +266,11 @@ function printWhereNext(line: (text?: string) => void, result: DemoResult): void
   );
   line();
   line("Where to look next");
-  line(`  the warehouse   ${result.warehouseFile}`);
-  line(`                  duckdb ${result.warehouseFile}   (or any DuckDB client)`);
+  if (result.reportFile)
+    line(`  the report      ${result.reportFile}   (open it in a browser; works offline)`);
+  line(
+    `  the warehouse   ${result.warehouseFile}   (any DuckDB client; \`engine report\` redraws the report)`,
+  );
   line(`  every run       select * from ${v.ops_dataset}.sync_runs order by started_at;`);
   line(
     `  every action    select op, state, reason, count(*) from ${v.ops_dataset}.sync_changelog group by all;`,

@@ -1,3 +1,4 @@
+import { nowMs } from "../core/clock.ts";
 import type { PlannedAction } from "../core/plan.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import { emailVerificationsTable, syncChangelogTable } from "../warehouse/tables.ts";
@@ -5,8 +6,9 @@ import { crashPoint } from "./crash-points.ts";
 
 /**
  * The write-ahead journal of a run: `intent` rows before a batch goes to Instantly, final rows after
- * (DESIGN §6). The warehouse journal appends them to `sync_changelog`; the recording journal (used by
- * `engine plan`) keeps the intents in memory — they ARE the plan — and writes nothing.
+ * (so a crash loses nothing: `engine pull` settles open intents). The warehouse journal appends them
+ * to `sync_changelog`; the recording journal (used by `engine plan`) keeps the intents in memory —
+ * they ARE the plan — and writes nothing.
  *
  * Final rows are stamped strictly after their intent (a monotonic clock), because the reporting
  * views take the latest row per action_id by `recorded_at`.
@@ -40,7 +42,7 @@ export interface Journal {
 /** Monotonic timestamps: never earlier than the last one handed out. */
 export class MonotonicClock {
   #last = 0;
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = nowMs) {}
   next(): Date {
     this.#last = Math.max(this.#last + 1, this.now());
     return new Date(this.#last);

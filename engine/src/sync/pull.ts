@@ -2,6 +2,7 @@ import type { Settings } from "../config/settings.ts";
 import type { ActionOp } from "../core/action-id.ts";
 import { isAmbiguousFailure } from "../core/action-state.ts";
 import { nested } from "../core/batching.ts";
+import { now } from "../core/clock.ts";
 import { ExitCode, UserError } from "../core/errors.ts";
 import { makeAction, type PlannedAction } from "../core/plan.ts";
 import { collectPages, type InstantlyClient, type Lead, safeMessage, settle } from "../instantly/index.ts";
@@ -142,7 +143,7 @@ const norm = (e: string | null | undefined) => (e ?? "").trim().toLowerCase();
 export async function runPull(options: PullOptions): Promise<PullResult> {
   const { settings, warehouse, client } = options;
   const log = options.log ?? (() => {});
-  const startedAt = new Date();
+  const startedAt = now();
   const runId = newRunId("pull", startedAt);
   const clock = new MonotonicClock();
   const batchRows = options.batchRows ?? 2000;
@@ -344,7 +345,7 @@ async function recordFailedPull(
       runId,
       mode: "pull",
       startedAt,
-      finishedAt: new Date(),
+      finishedAt: now(),
       status: "failed",
       error: safeMessage(error instanceof Error ? error.message : String(error), 1000),
       ciRunUrl: ciRunUrl(env),

@@ -8,6 +8,13 @@ import type { PullResult } from "./pull.ts";
  */
 const n = (v: number) => v.toLocaleString("en-US");
 
+/**
+ * Why a plan is a forecast, not a promise: its verify actions are checks whose results only apply
+ * learns. Printed with every plan (terminal and job summary).
+ */
+export const PLAN_MAY_DIFFER =
+  "Verification results are only known at apply: a lead that fails its check is not added and the next candidate in rank order takes the slot, which may belong to another campaign, so the split per campaign can move (e.g. plan midsize 100, apply smb 3 / midsize 97). Instantly may also skip a lead already in the workspace, and a newer pull makes the plan stale. `apply --plan FILE` executes this plan's actions, with the same verification step.";
+
 export function formatPull(r: PullResult): string[] {
   const lines = [
     `pull ${r.runId}: ${n(r.leads)} lead(s) in ${r.campaigns} campaign(s), ${n(r.apiCalls)} API call(s)`,
@@ -72,6 +79,7 @@ export function formatPlan(plan: Plan, file: string, sampleSize = 5): string[] {
       );
     }
   }
+  lines.push(`  may differ at apply: ${PLAN_MAY_DIFFER}`);
   lines.push(
     `  saved to ${file} (holds emails: keep it private; apply it with \`engine apply --plan ${file}\`)`,
   );

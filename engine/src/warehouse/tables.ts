@@ -1,5 +1,5 @@
 /**
- * The warehouse contract (DESIGN.md section 4) as data: every table the engine creates or writes,
+ * The warehouse contract as data: every table the engine creates or writes,
  * defined once and rendered as DuckDB DDL here and as a BigQuery schema by the BigQuery adapter.
  * Types are BigQuery's names; `ddlType` maps them for DuckDB (BigQuery TIMESTAMP is an instant, so
  * DuckDB TIMESTAMPTZ, never the naive TIMESTAMP).
@@ -209,6 +209,25 @@ export const alertStateTable: TableDef = {
   ],
 };
 
+export const syncPlansTable: TableDef = {
+  dataset: "ops",
+  name: "sync_plans",
+  description:
+    "Every `engine plan` (dry run) without emails or names: counts and the planned action ids, so a plan outlives the CI runner.",
+  partitionBy: "recorded_at",
+  clusterBy: ["run_id"],
+  columns: [
+    ...runColumns,
+    col("pull_run_id", "STRING", "The pull the action tables were computed from.", true),
+    col("only", "STRING", "drain or push when the plan was made with --only."),
+    col("action_count", "INT64", "Actions in the plan.", true),
+    col("counts", "JSON", "Actions by op, by op:reason and by campaign."),
+    col("capacity", "JSON", "Adds allowed in total and per campaign."),
+    col("actions", "JSON", "Every action as [action_id, op, campaign_id, reason, rank], in plan order."),
+    col("ci_run_url", "STRING", "Link to the CI run that made the plan."),
+  ],
+};
+
 export const rawTables: TableDef[] = [leadsTable, dncTable];
 export const opsTables: TableDef[] = [
   instantlyLeadsTable,
@@ -217,6 +236,7 @@ export const opsTables: TableDef[] = [
   syncRunsTable,
   emailVerificationsTable,
   alertStateTable,
+  syncPlansTable,
 ];
 
 const duckTypes: Record<ColumnType, string> = {

@@ -1,5 +1,6 @@
 import type { Settings } from "../../config/settings.ts";
 import type { CapacityResult } from "../../core/capacity.ts";
+import { now } from "../../core/clock.ts";
 import { UserError } from "../../core/errors.ts";
 import type { GuardResult } from "../../core/guards.ts";
 import type { InstantlyClient } from "../../instantly/index.ts";
@@ -85,7 +86,7 @@ const DEFAULT_BATCH = { add: 1000, verify: 100, drain: 1000, block: 1000 };
 
 export function createContext(options: ApplyOptions): RunContext {
   const mode = options.mode ?? "apply";
-  const startedAt = new Date();
+  const startedAt = now();
   const runId = newRunId(mode, startedAt);
   if (options.only && options.plan?.only && options.only !== options.plan.only) {
     throw new UserError(

@@ -1,3 +1,4 @@
+import { now } from "../../core/clock.ts";
 import { ExitCode, UserError } from "../../core/errors.ts";
 import { PLAN_VERSION } from "../../core/plan.ts";
 import { deriveRunStatus, exitCodeFor } from "../../core/run-status.ts";
@@ -21,7 +22,7 @@ export async function finish(
   pre: Preflight | undefined,
   fatal: string | undefined,
 ): Promise<ApplyResult> {
-  const finishedAt = new Date();
+  const finishedAt = now();
   const status = deriveRunStatus({ fatal: fatal !== undefined, states: ctx.tally.states() });
   // Reporting counts are a nicety here, never a reason to fail the run.
   const eligibleBefore = await readEligibleCount(ctx.warehouse).catch(() => undefined);
