@@ -75,6 +75,10 @@ export const VARS = {
   cooldown_days_replied: int(0, "Cooldown after a reply", "365"),
   cooldown_days_company_replied: int(0, "Cooldown of colleagues after a reply at their company", "90"),
   stale_days: int(1, "Drain leads active this many days"),
+  snapshot_retention_days: int(
+    1,
+    "Keep Instantly snapshot rows this many days once merged into the state tables",
+  ),
   max_active_per_domain: int(1, "Most active leads per company domain"),
   exclude_role_accounts: flag("true", "Keep info@, sales@ ... out"),
   exclude_free_mail: flag("false", "Keep free-mail addresses out"),
