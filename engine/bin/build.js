@@ -5,7 +5,9 @@
 // Plain JavaScript on purpose: it must work before anything is built.
 import { spawnSync } from "node:child_process";
 import {
+  copyFileSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -34,7 +36,7 @@ export function buildState() {
   const built = statSync(stamp).mtimeMs;
   if (configs.some((file) => existsSync(file) && statSync(file).mtimeMs > built)) return "stale";
   for (const name of readdirSync(sourceDir, { recursive: true })) {
-    if (!String(name).endsWith(".ts")) continue;
+    if (!String(name).endsWith(".ts") && !String(name).split(path.sep).includes("assets")) continue;
     if (statSync(path.join(sourceDir, String(name))).mtimeMs > built) return "stale";
   }
   return "fresh";
@@ -62,6 +64,7 @@ export function build({ quiet = false } = {}) {
     );
     if (result.status !== 0) throw new Error(`tsc -p tsconfig.build.json exited with ${result.status}`);
     rewriteDynamicImports(next);
+    copyAssets(next);
     // Stamped with the START time: a source saved while tsc ran is newer, so that build counts as stale.
     const stampFile = path.join(next, ".built");
     writeFileSync(stampFile, `${new Date(started).toISOString()}\n`);
@@ -73,6 +76,22 @@ export function build({ quiet = false } = {}) {
     rmSync(old, { recursive: true, force: true });
   }
   if (!quiet) console.error(`engine: built engine/dist in ${Date.now() - started} ms`);
+}
+
+/**
+ * tsc emits only JavaScript; files the code reads at run time next to itself (report/assets/*.css, *.js)
+ * are copied as they are, so `new URL("./assets/x", import.meta.url)` resolves in engine/dist too.
+ */
+function copyAssets(outDir) {
+  for (const name of readdirSync(sourceDir, { recursive: true })) {
+    const relative = String(name);
+    if (!relative.split(path.sep).includes("assets")) continue;
+    const from = path.join(sourceDir, relative);
+    if (!statSync(from).isFile()) continue;
+    const to = path.join(outDir, relative);
+    mkdirSync(path.dirname(to), { recursive: true });
+    copyFileSync(from, to);
+  }
 }
 
 /**

@@ -78,6 +78,7 @@ export const VARS = {
   snapshot_retention_days: int(
     1,
     "Keep Instantly snapshot rows this many days once merged into the state tables",
+    "30",
   ),
   max_active_per_domain: int(1, "Most active leads per company domain"),
   exclude_role_accounts: flag("true", "Keep info@, sales@ ... out"),
