@@ -12,6 +12,16 @@ describe("email redaction (client and notify guard share one pattern)", () => {
     "Ünal.Öz@straße.example.de",
     "почта@пример.рф",
     "plain+tag@shop.example.co.uk",
+    // URL-encoded non-ASCII domains, JSON and HTML escapes, an apostrophe, a combining accent.
+    "user%40b%C3%BCcher.de",
+    "%D0%BF%D0%BE%D1%87%D1%82%D0%B0%40%D0%BF%D1%80%D0%B8%D0%BC%D0%B5%D1%80.%D1%80%D1%84",
+    "user@b\\u00fccher.de",
+    "jos\\u00e9@doe.com",
+    "john\\u0040doe.com",
+    "john&#64;doe.com",
+    "john&#x40;doe.com",
+    "o'brien@doe.com",
+    "jose\u0301@doe.com",
   ];
 
   for (const address of hostile) {
@@ -26,6 +36,33 @@ describe("email redaction (client and notify guard share one pattern)", () => {
       expect(findEmails(guard.value)).toEqual([]);
     });
   }
+
+  it("removes an address next to escaped quotes and newlines, and keeps the text after it", () => {
+    for (const text of [
+      String.raw`{"error":"\u0022john@doe.com\u0022 is invalid"}`,
+      String.raw`line one\njohn@doe.com is invalid`,
+      "'john@doe.com' is invalid",
+      "lead john%40doe.com%20is%20invalid",
+    ]) {
+      const out = safeMessage(text);
+      expect(out, text).not.toMatch(/john/);
+      expect(out, text).toMatch(/is(%20| )invalid/);
+      expect(findEmails(redactText(text).value), text).toEqual([]);
+    }
+  });
+
+  it("stays linear on long runs that hold no address (a quadratic scan took minutes here)", () => {
+    for (const text of [
+      "a".repeat(100_000),
+      "a%40".repeat(25_000),
+      "a'".repeat(50_000),
+      "\\u00e9".repeat(15_000),
+      `x@${"a.".repeat(50_000)}`,
+    ]) {
+      expect(safeMessage(text, 200_000)).toBe(text);
+    }
+    expect(safeMessage(`${"a".repeat(100_000)}@doe.com and more`)).toBe("[email] and more");
+  });
 
   it("leaves ordinary text with percent signs and at-signs alone", () => {
     const text = "50% @ 3pm: 12 of 40 leads failed, retry in 5 s";

@@ -1,4 +1,5 @@
 import { adapt, managedwriter, type protos } from "@google-cloud/bigquery-storage";
+import { EMAIL_PATTERN } from "../instantly/redact.ts";
 import { bigQueryFields, toStorageRow } from "./bigquery-schema.ts";
 import type { Row } from "./port.ts";
 import type { TableDef } from "./tables.ts";
@@ -70,10 +71,12 @@ export class StorageWriteError extends Error {
 
 /**
  * Server messages about bad data can quote the data (an email in a STRING column, say). Keep the
- * message for diagnosis but blank out anything quoted and anything shaped like an email.
+ * message for diagnosis but blank out anything quoted and any email address (the client's pattern:
+ * URL-encoded, escaped and non-ASCII addresses too; then anything else around an `@`).
  */
 export function redact(message: string): string {
   return message
+    .replace(EMAIL_PATTERN, "<redacted>")
     .replace(/[^\s@'"]+@[^\s@'"]+/g, "<redacted>")
     .replace(/'[^']*'|"[^"]*"/g, "<redacted>")
     .slice(0, 300);
