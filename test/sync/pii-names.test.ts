@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { makeAction } from "../../engine/src/core/plan.ts";
 import { runApply } from "../../engine/src/sync/apply/run.ts";
+import { changelogRow, type FinalEntry, storedMessages } from "../../engine/src/sync/journal.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { makeWorld, query, type World } from "./harness.ts";
 
@@ -60,5 +62,43 @@ describe("names and companies echoed by an upstream error", () => {
         expect(decoded).not.toContain(value);
       }
     }
+  });
+});
+
+describe("the journal's last scrub before a message is stored", () => {
+  const add = (n: number, names: Partial<Record<"first_name" | "last_name" | "company_name", string>>) =>
+    makeAction({
+      action_id: String(n).padStart(32, "0"),
+      op: "add",
+      email: `lead${n}@example.com`,
+      campaign_id: "c1",
+      ...names,
+    });
+  const entries: FinalEntry[] = [
+    {
+      action: add(1, { first_name: "José", last_name: "Álvarez", company_name: "Bücher GmbH" }),
+      state: "rejected",
+      // A message from anywhere: it quotes this row, ANOTHER row of the batch and an encoded email.
+      message: "lead José Álvarez (BÜCHER GMBH) rejected like Ana%20Lima, see ana.lima%40lima.com.br",
+    },
+    { action: add(2, { first_name: "Ana", last_name: "Lima" }), state: "failed", message: null },
+    { action: add(3, {}), state: "succeeded", message: "created" },
+  ];
+
+  test("removes the batch's names, companies and email addresses, keeps the rest", () => {
+    const [first, second, third] = storedMessages(entries);
+    expect(first).toBe("lead [name] [name] ([name]) rejected like [name]%20[name], see [email]");
+    expect(second).toBeNull();
+    expect(third).toBe("created");
+  });
+
+  test("a single row written on its own (a reconcile note) is scrubbed too, and cut to 300", () => {
+    const row = changelogRow("run-1", new Date(0), {
+      ...(entries[0] as FinalEntry),
+      message: `José ${"x".repeat(400)}`,
+    });
+    expect(String(row.message)).toMatch(/^\[name\] x+…$/);
+    expect(String(row.message)).toHaveLength(300);
+    expect(changelogRow("run-1", new Date(0), { action: add(4, {}) }).message).toBeNull();
   });
 });

@@ -77,7 +77,11 @@ export function scrubTerms(text: string, terms: Iterable<string>): string {
   if (variants.size === 0) return text;
   // Longest first, so "Bücher GmbH" goes before "Bücher".
   const alternatives = [...variants].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}])`, "giu");
+  // Whole words; a %XX escape before the term is a boundary too ("Ana%20Lima").
+  const pattern = new RegExp(
+    `(?<=^|[^\\p{L}\\p{N}]|%[0-9A-Fa-f]{2})(?:${alternatives.join("|")})(?![\\p{L}\\p{N}])`,
+    "giu",
+  );
   return text.normalize("NFC").replace(pattern, NAME_REDACTED);
 }
 

@@ -1,5 +1,6 @@
 import { nowMs } from "../core/clock.ts";
 import type { PlannedAction } from "../core/plan.ts";
+import { leadTerms, safeMessage, scrubTerms } from "../instantly/redact.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import { emailVerificationsTable, syncChangelogTable } from "../warehouse/tables.ts";
 import { crashPoint } from "./crash-points.ts";
@@ -22,7 +23,7 @@ export interface FinalEntry {
   retryable?: boolean | null;
   errorCode?: string | null;
   httpStatus?: number | null;
-  /** Short, no PII (callers pass client messages, which are already redacted). */
+  /** Short, no PII (the journal scrubs it again before storing: see `storedMessages`). */
   message?: string | null;
 }
 
@@ -51,10 +52,28 @@ export class MonotonicClock {
 
 const MESSAGE_MAX = 300;
 
+/**
+ * The messages of one batch of final rows as they may be stored: the client already redacts what it
+ * builds, but a message can come from anywhere (a per-row result, a reconcile note), so every one is
+ * scrubbed here once more of email addresses and of the names, companies and custom values of the
+ * WHOLE batch (an error about one row may quote another), then cut to the column's length.
+ */
+export function storedMessages(entries: readonly FinalEntry[]): (string | null)[] {
+  let terms: Set<string> | undefined;
+  return entries.map((e) => {
+    if (!e.message) return null;
+    terms ??= leadTerms(entries.map((x) => x.action));
+    // Addresses first: a name inside one (`ana.lima@…`) must not break the address apart.
+    return safeMessage(scrubTerms(safeMessage(e.message, Number.POSITIVE_INFINITY), terms), MESSAGE_MAX);
+  });
+}
+
 export function changelogRow(
   runId: string,
   recordedAt: Date,
   entry: FinalEntry | { action: PlannedAction },
+  /** The stored message (from `storedMessages` over the whole batch); default: this row's alone. */
+  message?: string | null,
 ): Row {
   const a = entry.action;
   const final = "state" in entry ? entry : undefined;
@@ -71,7 +90,7 @@ export function changelogRow(
     retryable: final ? (final.retryable ?? null) : null,
     error_code: final?.errorCode ?? null,
     http_status: final?.httpStatus ?? null,
-    message: final?.message ? final.message.slice(0, MESSAGE_MAX) : null,
+    message: final ? ((message === undefined ? storedMessages([final])[0] : message) ?? null) : null,
   };
 }
 
@@ -96,7 +115,8 @@ export class WarehouseJournal implements Journal {
   async finals(entries: readonly FinalEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const at = this.clock.next();
-    const rows = entries.map((e) => changelogRow(this.runId, at, e));
+    const messages = storedMessages(entries);
+    const rows = entries.map((e, i) => changelogRow(this.runId, at, e, messages[i] ?? null));
     const half = Math.ceil(rows.length / 2);
     await this.warehouse.append(syncChangelogTable, rows.slice(0, half));
     crashPoint("apply.mid-writeback");
