@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { isAmbiguousFailure } from "../../engine/src/core/action-state.ts";
 import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { prng } from "./harness.ts";
@@ -61,15 +62,20 @@ describe("the cap holds when adds fail ambiguously", () => {
         });
         expect(pull.leads, context).toBe(held);
         expect(trial.managedLeads().length, context).toBeLessThanOrEqual(CAP);
-        // The pull settled every add: nothing is left open.
-        const open = await trial.sql(
+        // The pull settled every add: no intent and no unknown outcome is left, and what the changelog
+        // calls added is exactly what Instantly holds.
+        const latest = await trial.sql(
           `with latest as (
-             select action_id, state, row_number() over (partition by action_id order by recorded_at desc,
+             select action_id, state, error_code, row_number() over (partition by action_id order by recorded_at desc,
                case when state = 'intent' then 1 else 0 end) as n
              from cold_email_ops.sync_changelog where op = 'add')
-           select count(*)::int as n from latest where n = 1 and state = 'intent'`,
+           select state, error_code from latest where n = 1`,
         );
-        expect(open[0]?.n, context).toBe(0);
+        const unsettled = latest.filter(
+          (x) => x.state === "intent" || (x.state === "failed" && isAmbiguousFailure(x.error_code as string)),
+        );
+        expect(unsettled, context).toEqual([]);
+        expect(latest.filter((x) => x.state === "succeeded").length, context).toBe(held);
       } finally {
         await trial.close();
       }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -137,9 +137,20 @@ describe("run lock", () => {
     expect(warnings).toHaveLength(1);
   });
 
-  it("takes over an unreadable lock file", () => {
+  it("does not take over a lock that cannot be parsed yet (it may be being written)", () => {
+    const file = lockFile();
+    writeFileSync(file, "{ half a lo");
+    const refused = refusal(() => acquireRunLock(file, "apply", { warn: () => {} }));
+    expect(refused.exitCode).toBe(4);
+    expect(refused.message).toMatch(/is being written by another run/);
+    expect(readFileSync(file, "utf8")).toBe("{ half a lo");
+  });
+
+  it("takes over an unreadable lock file once it is a few seconds old", () => {
     const file = lockFile();
     writeFileSync(file, "{ half a lock");
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(file, old, old);
     const warnings: string[] = [];
     acquireRunLock(file, "apply", { warn: (line) => warnings.push(line) }).release();
     expect(warnings[0]).toMatch(/unreadable/);

@@ -33,6 +33,11 @@ export const LOCK_HEARTBEAT_MS = 30_000;
 export const LOCK_STALE_AFTER_MS = 5 * 60_000;
 /** A takeover takes milliseconds; a `.takeover` file older than this was left by a crash. */
 const TAKEOVER_ABANDONED_MS = 30_000;
+/**
+ * Where hard links are missing the lock is written in place (create + write), so a lock that cannot be
+ * parsed may be one being written right now: it is only judged abandoned once it is this old.
+ */
+const UNREADABLE_GRACE_MS = 2_000;
 
 export interface RunLockOptions {
   staleAfterMs?: number;
@@ -65,6 +70,16 @@ export function acquireRunLock(file: string, command: string, options: RunLockOp
     const seen = readRaw(file);
     if (seen === undefined) continue; // released between our create and our read
     const holder = parseRecord(seen);
+    if (!holder && ageMs(file) < UNREADABLE_GRACE_MS) {
+      if (attempt === 19) {
+        throw new UserError(`the run lock ${file} is being written by another run`, {
+          hint: "wait for it to finish, then run again",
+          exitCode: ExitCode.locked,
+        });
+      }
+      pause(50);
+      continue;
+    }
     const verdict = judge(holder, staleAfterMs);
     if (verdict.holds) {
       throw new UserError(`another run holds the lock (${describeHolder(holder)})`, {
