@@ -73,8 +73,14 @@ export async function prepareBase(vars: Record<string, string>, leads: number): 
   return { dir, file, settings };
 }
 
-export async function openTrial(base: Base, name: string, sandbox: SandboxOptions = {}): Promise<Trial> {
-  const file = path.join(base.dir, `${name}.duckdb`);
+export async function openTrial(
+  base: Base,
+  name: string,
+  sandbox: SandboxOptions = {},
+  /** Where the trial's copy of the warehouse lives (default: next to the base). */
+  dir = base.dir,
+): Promise<Trial> {
+  const file = path.join(dir, `${name}.duckdb`);
   copyFileSync(base.file, file);
   const warehouse = await DuckDbWarehouse.open(file, base.settings);
   const box = await startSandbox(baseSandbox(name, sandbox));
