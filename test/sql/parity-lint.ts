@@ -336,7 +336,10 @@ function readOrderBy(tokens: Token[], k: number): { terms: OrderTerm[]; end: num
     else if (t.text === ")") {
       if (depth === 0) break;
       depth--;
-    } else if (depth === 0 && (t.text === ";" || (t.kind === "word" && ORDER_END.has(t.text.toLowerCase())))) {
+    } else if (
+      depth === 0 &&
+      (t.text === ";" || (t.kind === "word" && ORDER_END.has(t.text.toLowerCase())))
+    ) {
       break;
     }
   }
@@ -407,7 +410,9 @@ function windowFindings(tokens: Token[], where: string, keys: string[][]): Findi
       findings.push({ where, rule: "total", message: `${fn}() window without ORDER BY: ${text}` });
       continue;
     }
-    const partAt = spec.findIndex((t, i) => isWord(t, "partition") && isWord(spec[nextCode(spec, i + 1)], "by"));
+    const partAt = spec.findIndex(
+      (t, i) => isWord(t, "partition") && isWord(spec[nextCode(spec, i + 1)], "by"),
+    );
     const partition =
       partAt >= 0 && partAt < orderAt
         ? splitTop(spec, nextCode(spec, partAt + 1) + 1, orderAt).map((p) => bareColumn(p.filter(isCode)))
@@ -415,7 +420,8 @@ function windowFindings(tokens: Token[], where: string, keys: string[][]): Findi
     const { terms } = readOrderBy(spec, orderAt);
     const last = terms[terms.length - 1]?.column;
     const named = new Set([...partition, ...terms.map((t) => t.column)].filter((c): c is string => !!c));
-    const key = last === undefined ? undefined : keys.find((kc) => kc.includes(last) && kc.every((c) => named.has(c)));
+    const key =
+      last === undefined ? undefined : keys.find((kc) => kc.includes(last) && kc.every((c) => named.has(c)));
     if (!key) {
       const known = keys.map((kc) => `(${kc.join(", ")})`).join(", ") || "none";
       findings.push({
@@ -449,7 +455,11 @@ export function declaredKeys(graph: CompiledGraph): Map<string, string[][]> {
   for (const a of graph.assertions) {
     if (!a.parentAction || !/_assertions_uniqueKey_\d+$/.test(a.target.name)) continue;
     const group = /GROUP BY\s+([\s\S]*?)\)\s*AS data/i.exec(a.query)?.[1];
-    if (group) add(a.parentAction, group.split(",").map((c) => c.trim().replace(/`/g, "")));
+    if (group)
+      add(
+        a.parentAction,
+        group.split(",").map((c) => c.trim().replace(/`/g, "")),
+      );
   }
   for (const t of [...graph.tables, ...graph.declarations]) {
     for (const key of EXTRA_KEYS[t.target.name]?.keys ?? []) add(t.target, key);
@@ -460,7 +470,8 @@ export function declaredKeys(graph: CompiledGraph): Map<string, string[][]> {
 /** Every finding in a DuckDB-compiled graph: tables, views, incrementals, operations, hand-written assertions. */
 export function lintGraph(graph: CompiledGraph): Finding[] {
   const keys = declaredKeys(graph);
-  const inScope = (self: Target, deps: Target[]) => [self, ...deps].flatMap((t) => keys.get(targetKey(t)) ?? []);
+  const inScope = (self: Target, deps: Target[]) =>
+    [self, ...deps].flatMap((t) => keys.get(targetKey(t)) ?? []);
   const findings: Finding[] = [];
   for (const t of graph.tables.filter((x) => !x.disabled)) {
     const scope = inScope(t.target, t.dependencyTargets);
