@@ -19,16 +19,35 @@ const fixture = (name: string) =>
 const rulesOf = (findings: Finding[]) => [...new Set(findings.map((f) => f.rule))].sort();
 const LEAD_KEY = [["lead_id"]];
 
+type Helper = (...args: string[]) => string;
+type Helpers = Record<(typeof HELPERS)[number], Helper>;
+const HELPERS = [
+  "trimAll",
+  "ltrimAll",
+  "rtrimAll",
+  "lowerAscii",
+  "upperAscii",
+  "intDiv",
+  "safeDivide",
+  "regexpExtract",
+  "regexpReplace",
+  "dateTrunc",
+  "timestampTrunc",
+] as const;
+
 /** includes/sql.js evaluated as Dataform does (CommonJS, `dataform.projectConfig.vars` in scope). */
-function loadSqlHelpers(dialect: "duckdb" | "bigquery") {
+function loadSqlHelpers(dialect: "duckdb" | "bigquery"): Helpers {
   const code = readFileSync(path.join(repoRoot(), "includes", "sql.js"), "utf8");
-  const module = { exports: {} as Record<string, (...args: string[]) => string> };
+  const module = { exports: {} as Record<string, unknown> };
   runInNewContext(code, {
     module,
     exports: module.exports,
     dataform: { projectConfig: { vars: { dialect } } },
   });
-  return module.exports;
+  for (const name of HELPERS) {
+    if (typeof module.exports[name] !== "function") throw new Error(`includes/sql.js has no ${name}()`);
+  }
+  return module.exports as Helpers;
 }
 
 let graph: CompiledGraph;
