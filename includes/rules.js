@@ -266,25 +266,19 @@ const DISPOSABLE_DOMAINS = [
 /** Syntax check for a normalised email: one @, a dot in the domain, no spaces. Deliberately simple. */
 const EMAIL_PATTERN = "^[a-z0-9._%+'-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$";
 
-/** Normalise an email expression: lower(trim(x)). */
+/** Normalise an email expression: whitespace trimmed, A-Z lower-cased (same on both engines: sql.js). */
 function normEmail(expr) {
-  return `lower(trim(${expr}))`;
+  return sql.lowerAscii(sql.trimAll(expr));
 }
 
 /** The domain (after the last @) of a NORMALISED email expression. */
 function emailDomain(expr) {
-  return sql.pick(
-    `regexp_extract(${expr}, ${sql.str("@([^@]+)$")})`,
-    `nullif(regexp_extract(${expr}, ${sql.str("@([^@]+)$")}, 1), '')`,
-  );
+  return sql.regexpExtract(expr, "@([^@]+)$");
 }
 
 /** The local part (before the last @) of a NORMALISED email expression. */
 function emailLocalPart(expr) {
-  return sql.pick(
-    `regexp_extract(${expr}, ${sql.str("^(.*)@[^@]*$")})`,
-    `nullif(regexp_extract(${expr}, ${sql.str("^(.*)@[^@]*$")}, 1), '')`,
-  );
+  return sql.regexpExtract(expr, "^(.*)@[^@]*$");
 }
 
 /** TRUE when the local part is a role mailbox (info@, sales+x@, support.team@ …). */

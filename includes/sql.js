@@ -11,6 +11,14 @@
  * turns backticks into "identifiers" and BigQuery literals into DuckDB '...' literals, so DuckDB-only
  * function names are fine but DuckDB-only quoting is not.
  *
+ * PARITY: some functions exist in both engines with DIFFERENT meanings (TRIM's whitespace set, LOWER on
+ * non-ASCII, `/` by zero, REGEXP_EXTRACT/REGEXP_REPLACE, DATE_TRUNC). Models call the helpers in the
+ * "parity helpers" section below instead; test/sql/parity-lint.ts fails on a plain call, and
+ * definitions/README.md ("BigQuery / DuckDB parity") has the table. Where a DuckDB form must use a
+ * listed function itself, the helper puts the marker comment `parity:<helper>` (a block comment, see
+ * mark()) right after the
+ * opening parenthesis (or after `/`), which is how the lint tells helper output from a plain call.
+ *
  * BigQuery scripting (`DECLARE`, `SET`, `EXECUTE IMMEDIATE`) has no DuckDB form: gate it on the dialect,
  * e.g. `pre_operations { ${when(!sql.isDuck(), "DECLARE run_ts TIMESTAMP DEFAULT CURRENT_TIMESTAMP()")} }`.
  * The runner refuses an ungated DECLARE with a message saying exactly this.
@@ -40,6 +48,15 @@ function pick(bigquery, duckdb) {
 /** A string literal in BigQuery lexical form ('...' with backslash escapes); safe in both dialects. */
 function str(value) {
   return `'${String(value).replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n")}'`;
+}
+
+/**
+ * The marker comment a parity helper puts after the opening parenthesis of a listed function (or after
+ * `/`) in its DuckDB form, so test/sql/parity-lint.ts accepts it. Empty on BigQuery: its SQL is the
+ * reviewed golden, and the lint reads the DuckDB graph.
+ */
+function mark(helper) {
+  return isDuck() ? `/*parity:${helper}*/ ` : "";
 }
 
 /** A list of string literals for IN (...): `x IN (${sql.strList(["a","b"])})`. */
@@ -117,7 +134,7 @@ function dateTrunc(expr, unit) {
   }
   return pick(
     `DATE_TRUNC(${expr}, ${u === "week" ? "ISOWEEK" : u.toUpperCase()})`,
-    `CAST(date_trunc('${u}', ${expr}) AS DATE)`,
+    `CAST(date_trunc(${mark("dateTrunc")}'${u}', ${expr}) AS DATE)`,
   );
 }
 
@@ -131,11 +148,11 @@ function timestampTrunc(expr, unit) {
   }
   return pick(
     `TIMESTAMP_TRUNC(${expr}, ${u === "week" ? "ISOWEEK" : u.toUpperCase()})`,
-    `date_trunc('${u}', ${expr})`,
+    `date_trunc(${mark("timestampTrunc")}'${u}', ${expr})`,
   );
 }
 
-/** TRUE when `col` contains a match of the regular expression `re` anywhere (partial match in both). */
+/** TRUE when `col` contains a match of the regular expression `re` anywhere (partial match, RE2 in both). */
 function regexpContains(col, re) {
   return pick(`REGEXP_CONTAINS(${col}, ${str(re)})`, `regexp_matches(${col}, ${str(re)})`);
 }
@@ -176,7 +193,10 @@ function currentTs() {
 
 /** `a / b`, NULL when b is 0 (BigQuery SAFE_DIVIDE). */
 function safeDivide(a, b) {
-  return pick(`SAFE_DIVIDE(${a}, ${b})`, `(CASE WHEN (${b}) = 0 THEN NULL ELSE (${a}) / (${b}) END)`);
+  return pick(
+    `SAFE_DIVIDE(${a}, ${b})`,
+    `(CASE WHEN (${b}) = 0 THEN NULL ELSE (${a}) / ${mark("safeDivide")}(${b}) END)`,
+  );
 }
 
 /** A random UUID string per row. */
@@ -221,7 +241,114 @@ function jsonObject(pairs) {
   return `${pick("JSON_OBJECT", "json_object")}(${pairs.map(([k, v]) => `${k}, ${v}`).join(", ")})`;
 }
 
+// ---------------------------------------------------------------- parity helpers
+// Same result on BigQuery and DuckDB. Why each exists: definitions/README.md "BigQuery / DuckDB parity".
+
+/**
+ * What BigQuery's one-argument TRIM/LTRIM/RTRIM strip: the Unicode White_Space property (ZetaSQL's
+ * TrimSpacesUtf8 uses ICU UCHAR_WHITE_SPACE). DuckDB's one-argument trim strips only ' '.
+ */
+const WHITESPACE_CODE_POINTS = [
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
+  0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+];
+
+/** The whitespace set as a BigQuery literal of \uXXXX escapes (no raw control characters in the SQL). */
+function whitespaceLiteral() {
+  return `'${WHITESPACE_CODE_POINTS.map((c) => `\\u${c.toString(16).padStart(4, "0")}`).join("")}'`;
+}
+
+function trimWith(fn, expr) {
+  return pick(`${fn}(${expr})`, `${fn}(${expr}, ${whitespaceLiteral()})`);
+}
+
+/** `expr` without leading and trailing whitespace (tab, newline, CR, NBSP ...), like BigQuery's TRIM. */
+function trimAll(expr) {
+  return trimWith("trim", expr);
+}
+
+/** `expr` without leading whitespace, like BigQuery's LTRIM. */
+function ltrimAll(expr) {
+  return trimWith("ltrim", expr);
+}
+
+/** `expr` without trailing whitespace, like BigQuery's RTRIM. */
+function rtrimAll(expr) {
+  return trimWith("rtrim", expr);
+}
+
+const ASCII_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const ASCII_LOWER = "abcdefghijklmnopqrstuvwxyz";
+
+/**
+ * `expr` with A-Z lower-cased and every other character unchanged (TRANSLATE, identical in both).
+ * LOWER/UPPER differ on non-ASCII (BigQuery: ICU full case mapping, 'ß' -> 'SS'; DuckDB: per code
+ * point, 'ß' -> 'ẞ'). The values folded here (emails, domains, ids, enums) are ASCII when valid.
+ */
+function lowerAscii(expr) {
+  return `translate(${expr}, '${ASCII_UPPER}', '${ASCII_LOWER}')`;
+}
+
+/** `expr` with a-z upper-cased and every other character unchanged (see lowerAscii). */
+function upperAscii(expr) {
+  return `translate(${expr}, '${ASCII_LOWER}', '${ASCII_UPPER}')`;
+}
+
+/**
+ * Integer quotient of `a` by `b` truncated towards zero (BigQuery DIV, DuckDB //), NULL when `b` is 0
+ * (BigQuery's DIV would fail the query; DuckDB's // gives NULL). Both arguments must be integers.
+ */
+function intDiv(a, b) {
+  return pick(`(CASE WHEN (${b}) = 0 THEN NULL ELSE DIV(${a}, ${b}) END)`, `((${a}) // (${b}))`);
+}
+
+/** The number of capturing groups in a regular expression (non-capturing `(?...)` groups excluded). */
+function captureGroups(re) {
+  let n = 0;
+  for (let i = 0; i < re.length; i++) {
+    if (re[i] === "\\") i++;
+    else if (re[i] === "(" && re[i + 1] !== "?") n++;
+  }
+  return n;
+}
+
+/**
+ * The first match of `re` in `expr`, or its capture group when `re` has exactly one; NULL when nothing
+ * matches (BigQuery REGEXP_EXTRACT). DuckDB's regexp_extract returns '' on no match and the WHOLE match
+ * unless told the group, so its form guards with regexp_matches and names the group.
+ */
+function regexpExtract(expr, re) {
+  const groups = captureGroups(re);
+  if (groups > 1) {
+    throw new Error(`includes/sql.js regexpExtract: at most one capturing group, got ${groups} in ${re}`);
+  }
+  return pick(
+    `regexp_extract(${expr}, ${str(re)})`,
+    `(CASE WHEN regexp_matches(${expr}, ${str(re)}) THEN regexp_extract(${mark("regexpExtract")}${expr}, ${str(re)}, ${groups}) END)`,
+  );
+}
+
+/**
+ * `expr` with EVERY match of `re` replaced by `replacement` (`\\1` refers to a group in both), like
+ * BigQuery's REGEXP_REPLACE. DuckDB's regexp_replace replaces only the first match without 'g'.
+ */
+function regexpReplace(expr, re, replacement) {
+  return pick(
+    `regexp_replace(${expr}, ${str(re)}, ${str(replacement)})`,
+    `regexp_replace(${mark("regexpReplace")}${expr}, ${str(re)}, ${str(replacement)}, 'g')`,
+  );
+}
+
 module.exports = {
+  trimAll,
+  ltrimAll,
+  rtrimAll,
+  lowerAscii,
+  upperAscii,
+  intDiv,
+  regexpExtract,
+  regexpReplace,
+  WHITESPACE_CODE_POINTS,
   timestampDiffSeconds,
   jsonObject,
   rowJsonExcept,

@@ -1001,7 +1001,7 @@ final as (
         new_suppressions,
         sum(new_suppressions) over (
             partition by reason
-            order by day
+            order by day asc nulls last
             rows between unbounded preceding and current row
         ) as cumulative_suppressions
 
@@ -1306,7 +1306,7 @@ leads_ranked as (
         ) = 1 as any_in_latest_pull,
         row_number() over (
             partition by instantly_leads.email, instantly_leads.campaign_id
-            order by instantly_leads.last_seen_at desc, instantly_leads.lead_id desc
+            order by instantly_leads.last_seen_at desc nulls last, instantly_leads.lead_id desc nulls last
         ) as row_in_sequence
 
     from instantly_leads
@@ -1326,7 +1326,7 @@ adds_ranked as (
         actions.*,
         row_number() over (
             partition by actions.email, actions.campaign_id
-            order by actions.intent_at desc, actions.action_id
+            order by actions.intent_at desc nulls last, actions.action_id asc nulls last
         ) as row_in_sequence
 
     from actions
@@ -1347,7 +1347,7 @@ drains_ranked as (
         actions.*,
         row_number() over (
             partition by actions.email, actions.campaign_id
-            order by actions.state_at desc, actions.action_id
+            order by actions.state_at desc nulls last, actions.action_id asc nulls last
         ) as row_in_sequence
 
     from actions
@@ -1546,7 +1546,7 @@ email_cooldowns as (
         cooldown_until,
         row_number() over (
             partition by email
-            order by cooldown_until desc, ended_at desc, end_reason
+            order by cooldown_until desc nulls last, ended_at desc nulls last, end_reason asc nulls last, campaign_id asc nulls last
         ) as row_in_key
 
     from history
@@ -1565,7 +1565,7 @@ domain_cooldowns as (
         TIMESTAMP_ADD(replied_at, INTERVAL 90 DAY) as cooldown_until,
         row_number() over (
             partition by domain
-            order by replied_at desc, email
+            order by replied_at desc nulls last, email asc nulls last, campaign_id asc nulls last
         ) as row_in_key
 
     from history
@@ -1972,7 +1972,7 @@ email_suppression as (
         reason,
         row_number() over (
             partition by suppressed_value
-            order by suppressed_since nulls last, reason
+            order by suppressed_since nulls last, reason asc nulls last
         ) as row_in_email
 
     from suppression
@@ -1987,7 +1987,7 @@ domain_suppression as (
         reason,
         row_number() over (
             partition by suppressed_value
-            order by suppressed_since nulls last, reason
+            order by suppressed_since nulls last, reason asc nulls last
         ) as row_in_domain
 
     from suppression
@@ -2262,10 +2262,10 @@ enriched as (
         row_number() over (
             partition by eligibility.domain
             order by
-                eligibility.score desc,
+                eligibility.score desc nulls last,
                 leads.estimated_sales_yearly desc nulls last,
                 leads.updated_at desc nulls last,
-                eligibility.email
+                eligibility.email asc nulls last
         ) as rank_in_domain
 
     from eligibility
@@ -2293,11 +2293,11 @@ final as (
         score,
         needs_verification,
         row_number() over (
-            order by score desc, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email
+            order by score desc nulls last, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email asc nulls last
         ) as lead_rank,
         row_number() over (
             partition by segment
-            order by score desc, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email
+            order by score desc nulls last, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email asc nulls last
         ) as segment_rank
 
     from within_domain_limit
@@ -2491,7 +2491,7 @@ ranked as (
         unioned.*,
         row_number() over (
             partition by unioned.suppressed_value, unioned.suppression_kind, unioned.reason
-            order by unioned.suppressed_since nulls last, unioned.detail
+            order by unioned.suppressed_since nulls last, unioned.detail asc nulls last
         ) as row_in_reason
 
     from unioned
@@ -2530,11 +2530,11 @@ source as (
 renamed as (
 
     select
-        lower(trim(source.kind)) as kind,
+        translate(trim(source.kind), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as kind,
         case
-            when lower(trim(source.kind)) = 'domain'
-                then regexp_replace(lower(trim(source.value)), '^(@|www\\.)', '')
-            else lower(trim(source.value))
+            when translate(trim(source.kind), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = 'domain'
+                then regexp_replace(translate(trim(source.value), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '^(@|www\\.)', '')
+            else translate(trim(source.value), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
         end as value,
         source.reason,
         source.source,
@@ -2550,7 +2550,7 @@ ranked as (
         renamed.*,
         row_number() over (
             partition by renamed.kind, renamed.value
-            order by renamed.added_at nulls last, renamed.reason, renamed.source
+            order by renamed.added_at nulls last, renamed.reason asc nulls last, renamed.source asc nulls last
         ) as row_in_value
 
     from renamed
@@ -2591,8 +2591,8 @@ renamed as (
 
     select
         source.run_id,
-        lower(trim(source.email)) as email,
-        lower(source.result) as result,
+        translate(trim(source.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
+        translate(source.result, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as result,
         source.credits_used,
         source.verified_at
 
@@ -2607,9 +2607,11 @@ final as (
         row_number() over (
             partition by renamed.email
             order by
-                case when renamed.result = 'pending' then 1 else 0 end,
-                renamed.verified_at desc,
-                renamed.result
+                case when renamed.result = 'pending' then 1 else 0 end asc nulls last,
+                renamed.verified_at desc nulls last,
+                renamed.result asc nulls last,
+                renamed.run_id asc nulls last,
+                renamed.credits_used asc nulls last
         ) = 1 as is_latest_for_email
 
     from renamed
@@ -2636,7 +2638,7 @@ renamed as (
     select
         ---------- ids
         source.run_id,
-        lower(source.id) as campaign_id,
+        translate(source.id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as campaign_id,
         source.name as campaign_name,
 
         ---------- settings
@@ -2672,7 +2674,7 @@ final as (
         renamed.campaign_id in ('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', '5ffbe8c3-dc0e-41e4-9999-48f00d2015df') as is_managed,
         row_number() over (
             partition by renamed.campaign_id
-            order by renamed.recorded_at desc, renamed.run_id desc
+            order by renamed.recorded_at desc nulls last, renamed.run_id desc nulls last
         ) = 1 as is_latest_snapshot
 
     from renamed
@@ -2700,9 +2702,9 @@ renamed as (
         ---------- ids
         source.run_id,
         source.lead_id,
-        lower(source.campaign_id) as campaign_id,
-        lower(trim(source.email)) as email,
-        regexp_extract(lower(trim(source.email)), '@([^@]+)$') as domain,
+        translate(source.campaign_id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as campaign_id,
+        translate(trim(source.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
+        regexp_extract(translate(trim(source.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '@([^@]+)$') as domain,
 
         ---------- state
         source.status,
@@ -2724,7 +2726,7 @@ renamed as (
 
         ---------- other
         source.upload_method,
-        lower(source.company_domain) as company_domain
+        translate(source.company_domain, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as company_domain
 
     from source
 
@@ -2767,7 +2769,7 @@ ranked as (
         min(snapshots.recorded_at) over (partition by snapshots.lead_id) as window_first_seen_at,
         row_number() over (
             partition by snapshots.lead_id
-            order by snapshots.recorded_at desc, snapshots.run_id desc
+            order by snapshots.recorded_at desc nulls last, snapshots.run_id desc nulls last
         ) as row_in_lead
 
     from snapshots
@@ -3034,8 +3036,8 @@ numbered as (
     select
         new_pulls.*,
         coalesce((select max(pull_number) from `cold-email-local.cold_email_staging.stg_instantly_pull_log`), 0)
-            + row_number() over (order by new_pulls.pull_finished_at, new_pulls.run_id) as pull_number,
-        row_number() over (order by new_pulls.pull_finished_at desc, new_pulls.run_id desc) = 1 as is_latest
+            + row_number() over (order by new_pulls.pull_finished_at asc nulls last, new_pulls.run_id asc nulls last) as pull_number,
+        row_number() over (order by new_pulls.pull_finished_at desc nulls last, new_pulls.run_id desc nulls last) = 1 as is_latest
 
     from new_pulls
 
@@ -3204,7 +3206,7 @@ unioned as (
         lead_rows,
         campaign_rows,
         (select coalesce(max(pull_number), 0) from merged)
-            + row_number() over (order by pull_finished_at, run_id) as pull_number,
+            + row_number() over (order by pull_finished_at asc nulls last, run_id asc nulls last) as pull_number,
         false as is_merged
 
     from unmerged
@@ -3215,7 +3217,7 @@ final as (
 
     select
         unioned.*,
-        row_number() over (order by pull_finished_at desc, run_id desc) = 1 as is_latest
+        row_number() over (order by pull_finished_at desc nulls last, run_id desc nulls last) = 1 as is_latest
 
     from unioned
 
@@ -3240,7 +3242,7 @@ renamed as (
 
     select
         ---------- ids
-        lower(trim(raw_leads.email)) as email,
+        translate(trim(raw_leads.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
 
         ---------- contact
         nullif(trim(raw_leads.first_name), '') as first_name,
@@ -3248,9 +3250,9 @@ renamed as (
 
         ---------- company
         nullif(trim(raw_leads.merchant_name), '') as company_name,
-        lower(nullif(trim(raw_leads.platform_domain), '')) as platform_domain,
-        upper(nullif(trim(raw_leads.state), '')) as state,
-        upper(nullif(trim(raw_leads.country_code), '')) as country_code,
+        translate(nullif(trim(raw_leads.platform_domain), ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as platform_domain,
+        translate(nullif(trim(raw_leads.state), ''), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') as state,
+        translate(nullif(trim(raw_leads.country_code), ''), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') as country_code,
 
         ---------- numerics
         SAFE_CAST(raw_leads.estimated_sales_yearly AS FLOAT64) as estimated_sales_yearly,
@@ -3279,9 +3281,19 @@ ranked as (
             partition by renamed.email
             order by
                 renamed.updated_at desc nulls last,
-                renamed.company_name,
-                renamed.first_name,
-                renamed.last_name
+                renamed.company_name asc nulls last,
+                renamed.first_name asc nulls last,
+                renamed.last_name asc nulls last,
+                -- the rest of the row: duplicates equal on every column are interchangeable
+                renamed.platform_domain asc nulls last,
+                renamed.state asc nulls last,
+                renamed.country_code asc nulls last,
+                renamed.estimated_sales_yearly asc nulls last,
+                renamed.employee_count asc nulls last,
+                renamed.product_count asc nulls last,
+                renamed.avg_price asc nulls last,
+                renamed.klaviyo_installed_at asc nulls last,
+                renamed.source asc nulls last
         ) as row_in_email
 
     from renamed
@@ -3358,9 +3370,9 @@ ranked as (
         row_number() over (
             partition by changelog.action_id
             order by
-                changelog.recorded_at desc,
-                case when changelog.state = 'intent' then 1 else 0 end,
-                changelog.state
+                changelog.recorded_at desc nulls last,
+                case when changelog.state = 'intent' then 1 else 0 end asc nulls last,
+                changelog.state asc nulls last
         ) as row_in_action
 
     from changelog
@@ -3441,9 +3453,9 @@ ranked as (
         row_number() over (
             partition by newer.action_id
             order by
-                newer.recorded_at desc,
-                case when newer.state = 'intent' then 1 else 0 end,
-                newer.state
+                newer.recorded_at desc nulls last,
+                case when newer.state = 'intent' then 1 else 0 end asc nulls last,
+                newer.state asc nulls last
         ) as row_in_action
 
     from newer
@@ -3508,13 +3520,13 @@ renamed as (
         source.run_id,
         source.recorded_at,
         source.action_id,
-        lower(source.op) as op,
-        lower(trim(source.email)) as email,
-        regexp_extract(lower(trim(source.email)), '@([^@]+)$') as domain,
-        lower(source.campaign_id) as campaign_id,
+        translate(source.op, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as op,
+        translate(trim(source.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
+        regexp_extract(translate(trim(source.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '@([^@]+)$') as domain,
+        translate(source.campaign_id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as campaign_id,
         source.lead_id,
         source.reason,
-        lower(source.state) as state,
+        translate(source.state, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as state,
         source.retryable,
         source.error_code,
         source.http_status,
@@ -3545,7 +3557,7 @@ ranked as (
         source.*,
         row_number() over (
             partition by source.run_id
-            order by source.finished_at desc nulls last, source.started_at desc
+            order by source.finished_at desc nulls last, source.started_at desc nulls last
         ) as row_in_run
 
     from source
@@ -3556,11 +3568,11 @@ final as (
 
     select
         run_id,
-        lower(mode) as mode,
+        translate(mode, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as mode,
         started_at,
         finished_at,
         TIMESTAMP_DIFF(finished_at, started_at, SECOND) as duration_seconds,
-        lower(status) as status,
+        translate(status, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as status,
         counts,
         error,
         ci_run_url
@@ -3660,7 +3672,7 @@ deduplicated as (
     -- the newest lead now; the next pull has a new run_id, so the other gets its own action then.
     select
         identified.*,
-        row_number() over (partition by identified.action_id order by identified.lead_id desc) as row_in_action
+        row_number() over (partition by identified.action_id order by identified.lead_id desc nulls last) as row_in_action
 
     from identified
 
@@ -3792,7 +3804,7 @@ ongoing_ranked as (
         campaign_id,
         row_number() over (
             partition by email
-            order by started_at desc nulls last, campaign_id
+            order by started_at desc nulls last, campaign_id asc nulls last
         ) as row_in_email
 
     from history
@@ -3815,7 +3827,7 @@ ended_ranked as (
         ended_at,
         row_number() over (
             partition by email
-            order by ended_at desc, campaign_id
+            order by ended_at desc nulls last, campaign_id asc nulls last
         ) as row_in_email
 
     from history
@@ -3836,7 +3848,7 @@ actions_ranked as (
         actions.*,
         row_number() over (
             partition by email
-            order by state_at desc, action_id
+            order by state_at desc nulls last, action_id asc nulls last
         ) as row_in_email
 
     from actions
@@ -4100,7 +4112,7 @@ final as (
 
     select
         TO_HEX(MD5(concat(coalesce('add', ''), '|', coalesce(selected.email, ''), '|', coalesce(selected.campaign_id, ''), '|', coalesce(latest_pull.run_id, '')))) as action_id,
-        row_number() over (order by selected.lead_rank) as rank,
+        row_number() over (order by selected.lead_rank asc nulls last) as rank,
         selected.email,
         selected.campaign_id,
         selected.segment,

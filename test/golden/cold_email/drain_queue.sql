@@ -44,7 +44,7 @@ deduplicated as (
     -- the newest lead now; the next pull has a new run_id, so the other gets its own action then.
     select
         identified.*,
-        row_number() over (partition by identified.action_id order by identified.lead_id desc) as row_in_action
+        row_number() over (partition by identified.action_id order by identified.lead_id desc nulls last) as row_in_action
 
     from identified
 

@@ -93,7 +93,7 @@ ongoing_ranked as (
         campaign_id,
         row_number() over (
             partition by email
-            order by started_at desc nulls last, campaign_id
+            order by started_at desc nulls last, campaign_id asc nulls last
         ) as row_in_email
 
     from history
@@ -116,7 +116,7 @@ ended_ranked as (
         ended_at,
         row_number() over (
             partition by email
-            order by ended_at desc, campaign_id
+            order by ended_at desc nulls last, campaign_id asc nulls last
         ) as row_in_email
 
     from history
@@ -137,7 +137,7 @@ actions_ranked as (
         actions.*,
         row_number() over (
             partition by email
-            order by state_at desc, action_id
+            order by state_at desc nulls last, action_id asc nulls last
         ) as row_in_email
 
     from actions

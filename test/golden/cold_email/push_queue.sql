@@ -50,7 +50,7 @@ final as (
 
     select
         TO_HEX(MD5(concat(coalesce('add', ''), '|', coalesce(selected.email, ''), '|', coalesce(selected.campaign_id, ''), '|', coalesce(latest_pull.run_id, '')))) as action_id,
-        row_number() over (order by selected.lead_rank) as rank,
+        row_number() over (order by selected.lead_rank asc nulls last) as rank,
         selected.email,
         selected.campaign_id,
         selected.segment,

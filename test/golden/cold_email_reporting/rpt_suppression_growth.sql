@@ -26,7 +26,7 @@ final as (
         new_suppressions,
         sum(new_suppressions) over (
             partition by reason
-            order by day
+            order by day asc nulls last
             rows between unbounded preceding and current row
         ) as cumulative_suppressions
 

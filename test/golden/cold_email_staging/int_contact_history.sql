@@ -54,7 +54,7 @@ leads_ranked as (
         ) = 1 as any_in_latest_pull,
         row_number() over (
             partition by instantly_leads.email, instantly_leads.campaign_id
-            order by instantly_leads.last_seen_at desc, instantly_leads.lead_id desc
+            order by instantly_leads.last_seen_at desc nulls last, instantly_leads.lead_id desc nulls last
         ) as row_in_sequence
 
     from instantly_leads
@@ -74,7 +74,7 @@ adds_ranked as (
         actions.*,
         row_number() over (
             partition by actions.email, actions.campaign_id
-            order by actions.intent_at desc, actions.action_id
+            order by actions.intent_at desc nulls last, actions.action_id asc nulls last
         ) as row_in_sequence
 
     from actions
@@ -95,7 +95,7 @@ drains_ranked as (
         actions.*,
         row_number() over (
             partition by actions.email, actions.campaign_id
-            order by actions.state_at desc, actions.action_id
+            order by actions.state_at desc nulls last, actions.action_id asc nulls last
         ) as row_in_sequence
 
     from actions

@@ -17,7 +17,7 @@ email_cooldowns as (
         cooldown_until,
         row_number() over (
             partition by email
-            order by cooldown_until desc, ended_at desc, end_reason
+            order by cooldown_until desc nulls last, ended_at desc nulls last, end_reason asc nulls last, campaign_id asc nulls last
         ) as row_in_key
 
     from history
@@ -36,7 +36,7 @@ domain_cooldowns as (
         TIMESTAMP_ADD(replied_at, INTERVAL 90 DAY) as cooldown_until,
         row_number() over (
             partition by domain
-            order by replied_at desc, email
+            order by replied_at desc nulls last, email asc nulls last, campaign_id asc nulls last
         ) as row_in_key
 
     from history

@@ -51,7 +51,7 @@ email_suppression as (
         reason,
         row_number() over (
             partition by suppressed_value
-            order by suppressed_since nulls last, reason
+            order by suppressed_since nulls last, reason asc nulls last
         ) as row_in_email
 
     from suppression
@@ -66,7 +66,7 @@ domain_suppression as (
         reason,
         row_number() over (
             partition by suppressed_value
-            order by suppressed_since nulls last, reason
+            order by suppressed_since nulls last, reason asc nulls last
         ) as row_in_domain
 
     from suppression

@@ -35,10 +35,10 @@ enriched as (
         row_number() over (
             partition by eligibility.domain
             order by
-                eligibility.score desc,
+                eligibility.score desc nulls last,
                 leads.estimated_sales_yearly desc nulls last,
                 leads.updated_at desc nulls last,
-                eligibility.email
+                eligibility.email asc nulls last
         ) as rank_in_domain
 
     from eligibility
@@ -66,11 +66,11 @@ final as (
         score,
         needs_verification,
         row_number() over (
-            order by score desc, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email
+            order by score desc nulls last, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email asc nulls last
         ) as lead_rank,
         row_number() over (
             partition by segment
-            order by score desc, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email
+            order by score desc nulls last, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email asc nulls last
         ) as segment_rank
 
     from within_domain_limit

@@ -138,7 +138,7 @@ ranked as (
         unioned.*,
         row_number() over (
             partition by unioned.suppressed_value, unioned.suppression_kind, unioned.reason
-            order by unioned.suppressed_since nulls last, unioned.detail
+            order by unioned.suppressed_since nulls last, unioned.detail asc nulls last
         ) as row_in_reason
 
     from unioned

@@ -9,11 +9,11 @@ source as (
 renamed as (
 
     select
-        lower(trim(source.kind)) as kind,
+        translate(trim(source.kind), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as kind,
         case
-            when lower(trim(source.kind)) = 'domain'
-                then regexp_replace(lower(trim(source.value)), '^(@|www\\.)', '')
-            else lower(trim(source.value))
+            when translate(trim(source.kind), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = 'domain'
+                then regexp_replace(translate(trim(source.value), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '^(@|www\\.)', '')
+            else translate(trim(source.value), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
         end as value,
         source.reason,
         source.source,
@@ -29,7 +29,7 @@ ranked as (
         renamed.*,
         row_number() over (
             partition by renamed.kind, renamed.value
-            order by renamed.added_at nulls last, renamed.reason, renamed.source
+            order by renamed.added_at nulls last, renamed.reason asc nulls last, renamed.source asc nulls last
         ) as row_in_value
 
     from renamed

@@ -10,8 +10,8 @@ renamed as (
 
     select
         source.run_id,
-        lower(trim(source.email)) as email,
-        lower(source.result) as result,
+        translate(trim(source.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
+        translate(source.result, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as result,
         source.credits_used,
         source.verified_at
 
@@ -26,9 +26,11 @@ final as (
         row_number() over (
             partition by renamed.email
             order by
-                case when renamed.result = 'pending' then 1 else 0 end,
-                renamed.verified_at desc,
-                renamed.result
+                case when renamed.result = 'pending' then 1 else 0 end asc nulls last,
+                renamed.verified_at desc nulls last,
+                renamed.result asc nulls last,
+                renamed.run_id asc nulls last,
+                renamed.credits_used asc nulls last
         ) = 1 as is_latest_for_email
 
     from renamed

@@ -11,7 +11,7 @@ renamed as (
     select
         ---------- ids
         source.run_id,
-        lower(source.id) as campaign_id,
+        translate(source.id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as campaign_id,
         source.name as campaign_name,
 
         ---------- settings
@@ -47,7 +47,7 @@ final as (
         renamed.campaign_id in ('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', '5ffbe8c3-dc0e-41e4-9999-48f00d2015df') as is_managed,
         row_number() over (
             partition by renamed.campaign_id
-            order by renamed.recorded_at desc, renamed.run_id desc
+            order by renamed.recorded_at desc nulls last, renamed.run_id desc nulls last
         ) = 1 as is_latest_snapshot
 
     from renamed

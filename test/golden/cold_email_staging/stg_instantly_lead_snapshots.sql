@@ -12,9 +12,9 @@ renamed as (
         ---------- ids
         source.run_id,
         source.lead_id,
-        lower(source.campaign_id) as campaign_id,
-        lower(trim(source.email)) as email,
-        regexp_extract(lower(trim(source.email)), '@([^@]+)$') as domain,
+        translate(source.campaign_id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as campaign_id,
+        translate(trim(source.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
+        regexp_extract(translate(trim(source.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '@([^@]+)$') as domain,
 
         ---------- state
         source.status,
@@ -36,7 +36,7 @@ renamed as (
 
         ---------- other
         source.upload_method,
-        lower(source.company_domain) as company_domain
+        translate(source.company_domain, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as company_domain
 
     from source
 

@@ -23,7 +23,7 @@ ranked as (
         min(snapshots.recorded_at) over (partition by snapshots.lead_id) as window_first_seen_at,
         row_number() over (
             partition by snapshots.lead_id
-            order by snapshots.recorded_at desc, snapshots.run_id desc
+            order by snapshots.recorded_at desc nulls last, snapshots.run_id desc nulls last
         ) as row_in_lead
 
     from snapshots

@@ -79,8 +79,8 @@ numbered as (
     select
         new_pulls.*,
         0
-            + row_number() over (order by new_pulls.pull_finished_at, new_pulls.run_id) as pull_number,
-        row_number() over (order by new_pulls.pull_finished_at desc, new_pulls.run_id desc) = 1 as is_latest
+            + row_number() over (order by new_pulls.pull_finished_at asc nulls last, new_pulls.run_id asc nulls last) as pull_number,
+        row_number() over (order by new_pulls.pull_finished_at desc nulls last, new_pulls.run_id desc nulls last) = 1 as is_latest
 
     from new_pulls
 

@@ -116,7 +116,7 @@ unioned as (
         lead_rows,
         campaign_rows,
         (select coalesce(max(pull_number), 0) from merged)
-            + row_number() over (order by pull_finished_at, run_id) as pull_number,
+            + row_number() over (order by pull_finished_at asc nulls last, run_id asc nulls last) as pull_number,
         false as is_merged
 
     from unmerged
@@ -127,7 +127,7 @@ final as (
 
     select
         unioned.*,
-        row_number() over (order by pull_finished_at desc, run_id desc) = 1 as is_latest
+        row_number() over (order by pull_finished_at desc nulls last, run_id desc nulls last) = 1 as is_latest
 
     from unioned
 

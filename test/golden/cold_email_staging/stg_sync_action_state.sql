@@ -15,9 +15,9 @@ ranked as (
         row_number() over (
             partition by changelog.action_id
             order by
-                changelog.recorded_at desc,
-                case when changelog.state = 'intent' then 1 else 0 end,
-                changelog.state
+                changelog.recorded_at desc nulls last,
+                case when changelog.state = 'intent' then 1 else 0 end asc nulls last,
+                changelog.state asc nulls last
         ) as row_in_action
 
     from changelog

@@ -21,9 +21,9 @@ ranked as (
         row_number() over (
             partition by newer.action_id
             order by
-                newer.recorded_at desc,
-                case when newer.state = 'intent' then 1 else 0 end,
-                newer.state
+                newer.recorded_at desc nulls last,
+                case when newer.state = 'intent' then 1 else 0 end asc nulls last,
+                newer.state asc nulls last
         ) as row_in_action
 
     from newer

@@ -12,7 +12,7 @@ ranked as (
         source.*,
         row_number() over (
             partition by source.run_id
-            order by source.finished_at desc nulls last, source.started_at desc
+            order by source.finished_at desc nulls last, source.started_at desc nulls last
         ) as row_in_run
 
     from source
@@ -23,11 +23,11 @@ final as (
 
     select
         run_id,
-        lower(mode) as mode,
+        translate(mode, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as mode,
         started_at,
         finished_at,
         TIMESTAMP_DIFF(finished_at, started_at, SECOND) as duration_seconds,
-        lower(status) as status,
+        translate(status, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as status,
         counts,
         error,
         ci_run_url

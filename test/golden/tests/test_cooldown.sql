@@ -4,13 +4,13 @@ with
 history as (
 
     select * from (
-  select 'exact@a.com' as email, 'a.com' as domain, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY) as ended_at, 'completed' as end_reason, 90 as cooldown_days, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), INTERVAL 90 DAY) as cooldown_until, false as has_real_reply, cast(null as TIMESTAMP) as replied_at
+  select 'exact@a.com' as email, 'camp-1' as campaign_id, 'a.com' as domain, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY) as ended_at, 'completed' as end_reason, 90 as cooldown_days, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), INTERVAL 90 DAY) as cooldown_until, false as has_real_reply, cast(null as TIMESTAMP) as replied_at
   union all
-  select 'fresh@b.com', 'b.com', TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), 'replied', 365, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), INTERVAL 365 DAY), true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 12 DAY)
+  select 'fresh@b.com', 'camp-1', 'b.com', TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), 'replied', 365, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), INTERVAL 365 DAY), true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 12 DAY)
   union all
-  select 'fresh@b.com', 'b.com', TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), 'completed', 90, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), INTERVAL 90 DAY), false, cast(null as TIMESTAMP)
+  select 'fresh@b.com', 'camp-2', 'b.com', TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), 'completed', 90, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), INTERVAL 90 DAY), false, cast(null as TIMESTAMP)
   union all
-  select 'running@c.com', 'c.com', cast(null as TIMESTAMP), cast(null as STRING), 90, cast(null as TIMESTAMP), false, cast(null as TIMESTAMP)
+  select 'running@c.com', 'camp-1', 'c.com', cast(null as TIMESTAMP), cast(null as STRING), 90, cast(null as TIMESTAMP), false, cast(null as TIMESTAMP)
 )
 
 ),
@@ -26,7 +26,7 @@ email_cooldowns as (
         cooldown_until,
         row_number() over (
             partition by email
-            order by cooldown_until desc, ended_at desc, end_reason
+            order by cooldown_until desc nulls last, ended_at desc nulls last, end_reason asc nulls last, campaign_id asc nulls last
         ) as row_in_key
 
     from history
@@ -45,7 +45,7 @@ domain_cooldowns as (
         TIMESTAMP_ADD(replied_at, INTERVAL 90 DAY) as cooldown_until,
         row_number() over (
             partition by domain
-            order by replied_at desc, email
+            order by replied_at desc nulls last, email asc nulls last, campaign_id asc nulls last
         ) as row_in_key
 
     from history
