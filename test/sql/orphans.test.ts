@@ -156,3 +156,42 @@ describe("campaign_gone", () => {
     ]);
   });
 });
+
+describe("the orphan vars", () => {
+  let t: Scenario;
+  beforeAll(async () => {
+    t = await openScenario({
+      verify_before_push: "false",
+      lost_add_pulls: "1",
+      cooldown_days_lost_add: "7",
+      stuck_days: "10",
+    });
+  });
+  afterAll(() => t?.wh.close());
+
+  it("lost_add_pulls, cooldown_days_lost_add and stuck_days move the rules", async () => {
+    await leads(t, [{ email: "ghost@v1.com" }]);
+    await changelog(t, [
+      { action_id: "g1", op: "add", email: "ghost@v1.com", state: "intent", recorded_at: daysAgo(3) },
+      { action_id: "g1", op: "add", email: "ghost@v1.com", state: "succeeded", recorded_at: daysAgo(3) },
+    ]);
+    await pull(t, "pull-1", [
+      { lead_id: "1", email: "held@v2.com", status: 2, timestamp_updated: daysAgo(10) },
+      { lead_id: "2", email: "young@v3.com", status: 2, timestamp_updated: daysAgo(9.99) },
+    ]);
+    await run(t);
+    // One pull is enough to lose the add; it then cools down 7 days instead of being retried at once.
+    const [ghost] = await rows(
+      t,
+      `select end_reason, cooldown_days from "cold_email_staging"."int_contact_history" where email = 'ghost@v1.com'`,
+    );
+    expect(ghost).toEqual({ end_reason: "lost_add", cooldown_days: 7 });
+    const [why] = await rows(
+      t,
+      `select ineligible_reason, cooldown_reason from "cold_email_staging"."int_lead_eligibility" where email = 'ghost@v1.com'`,
+    );
+    expect(why).toEqual({ ineligible_reason: "cooling_down", cooldown_reason: "lost_add" });
+    const drained = await rows(t, `select email, reason from "cold_email"."drain_queue" order by email`);
+    expect(drained).toEqual([{ email: "held@v2.com", reason: "stuck" }]);
+  });
+});
