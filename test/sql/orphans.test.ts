@@ -98,7 +98,8 @@ describe("lost_add", () => {
       { action_id: "x1", op: "add", email: "left@l3.com", state: "succeeded", recorded_at: daysAgo(5) },
     ]);
     await pull(s, "pull-1", [{ lead_id: "X", email: "left@l3.com", status: 1 }], daysAgo(4));
-    for (const [i, at] of [daysAgo(3), daysAgo(2), daysAgo(1)].entries()) await pull(s, `pull-${i + 2}`, [], at);
+    for (const [i, at] of [daysAgo(3), daysAgo(2), daysAgo(1)].entries())
+      await pull(s, `pull-${i + 2}`, [], at);
     await run(s);
     expect(await history("left@l3.com")).toMatchObject({ end_reason: "removed", cooldown_days: 90 });
     expect(await orphans()).toEqual([]);
@@ -119,13 +120,17 @@ describe("stuck", () => {
         timestamp_updated: daysAgo(60),
         timestamp_last_interest_change: daysAgo(60),
       },
-      { lead_id: "4", email: "waiting@p4.com", campaign_id: MIDSIZE, status: 2, timestamp_updated: daysAgo(40) },
+      {
+        lead_id: "4",
+        email: "waiting@p4.com",
+        campaign_id: MIDSIZE,
+        status: 2,
+        timestamp_updated: daysAgo(40),
+      },
       { lead_id: "5", email: "active@p5.com", status: 1, timestamp_updated: daysAgo(40) },
     ]);
     // The Midsize campaign itself is paused: its leads wait for it.
-    await s.conn.run(
-      `update "cold_email_ops"."instantly_campaigns" set status = 2 where id = '${MIDSIZE}'`,
-    );
+    await s.conn.run(`update "cold_email_ops"."instantly_campaigns" set status = 2 where id = '${MIDSIZE}'`);
     await run(s);
     expect(await drains(s)).toEqual({ "stuck@p1.com": "stuck" });
     expect(await orphans()).toEqual([
