@@ -131,6 +131,10 @@ const contact = {
   maxActivePerDomain: num("max_active_per_domain", { int: true, min: 1 }),
   /** How long a real reply from anyone at a company keeps its colleagues from being added or kept. */
   companyReplyCooldownDays: num("cooldown_days_company_replied", { int: true, min: 0, fallback: 90 }),
+  /** A paused (status 2) lead with no update in Instantly for this many days is drained as stuck. */
+  stuckDays: num("stuck_days", { int: true, min: 1, fallback: 30 }),
+  /** Completed pulls after a confirmed add that did not see the lead before it counts as lost_add. */
+  lostAddPulls: num("lost_add_pulls", { int: true, min: 1, fallback: 3 }),
 };
 
 const eligibility = {

@@ -35,10 +35,11 @@ const INTEREST = {
  * `cooldown_days`. Suppressing reasons never come back (they are in int_suppression), so their
  * cooldown only matters if someone lifts the suppression.
  */
-function cooldownDaysFor(reason, defaultVar) {
+function cooldownDaysFor(reason, defaultVar, fallbackDays) {
   const own = config.vars[`cooldown_days_${reason}`];
   const name = own !== undefined ? `cooldown_days_${reason}` : defaultVar || "cooldown_days";
-  const value = Number(config.vars[name] === undefined ? config.contact.cooldownDays : config.vars[name]);
+  const unset = fallbackDays === undefined ? config.contact.cooldownDays : fallbackDays;
+  const value = Number(config.vars[name] === undefined ? unset : config.vars[name]);
   if (!Number.isInteger(value) || value < 0) {
     throw new Error(
       `includes/rules.js: vars.${name} must be a whole number >= 0, got ${JSON.stringify(config.vars[name])}`,
@@ -131,6 +132,14 @@ const DRAIN_REASONS = [
     description: "Someone else at the same company domain replied.",
   },
   {
+    code: "stuck",
+    suppress: false,
+    block: false,
+    handoff: false,
+    description:
+      "Lead status 2 (paused, not out-of-office) with no update in Instantly for stuck_days: nothing will send to it.",
+  },
+  {
     code: "stale",
     suppress: false,
     block: false,
@@ -152,6 +161,9 @@ const DRAIN_REASON_CODES = DRAIN_REASONS.map((r) => r.code);
 const SEQUENCE_END_REASONS = [
   ...DRAIN_REASONS,
   { code: "removed", cooldownDays: config.contact.cooldownDays },
+  // An add Instantly confirmed that no pull saw for lost_add_pulls pulls: it never reached a
+  // sequence, so by default (0) it may be queued again at once (the retry).
+  { code: "lost_add", cooldownDays: cooldownDaysFor("lost_add", "cooldown_days_lost_add", 0) },
 ];
 
 /** Suppression reasons (int_suppression.reason): why an email or domain is never contacted. */
@@ -263,8 +275,133 @@ const DISPOSABLE_DOMAINS = [
   "yopmail.com",
 ];
 
-/** Syntax check for a normalised email: one @, a dot in the domain, no spaces. Deliberately simple. */
-const EMAIL_PATTERN = "^[a-z0-9._%+'-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$";
+/**
+ * Syntax check for a normalised email: one @, a dot in the domain, no spaces; dots in the local part
+ * only between other characters (no leading, trailing or consecutive dot). Deliberately simple.
+ */
+const EMAIL_PATTERN = "^[a-z0-9_%+'-]+(\\.[a-z0-9_%+'-]+)*@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$";
+
+/** RFC 5321: an address longer than this cannot be delivered, so it is malformed. */
+const EMAIL_MAX_LENGTH = 254;
+
+/** TRUE when a NORMALISED email expression passes EMAIL_PATTERN and EMAIL_MAX_LENGTH (never NULL). */
+function isValidEmail(expr) {
+  return `coalesce(length(${expr}) <= ${EMAIL_MAX_LENGTH} and ${sql.regexpContains(expr, EMAIL_PATTERN)}, false)`;
+}
+
+/**
+ * Field limits for what is sent to Instantly (definitions/README.md, "Field limits"): longer values
+ * are truncated to this many characters (after control characters are stripped and the value trimmed);
+ * every string value inside custom_variables is cut to `customVariable`.
+ */
+const FIELD_LIMITS = { firstName: 100, lastName: 100, companyName: 200, customVariable: 500 };
+
+/** C0 controls (NUL, tab, newline ...), DEL and C1 controls: never sent to Instantly. */
+const CONTROL_CHARS = "[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]";
+
+/** Every match of `re` in `expr` replaced (BigQuery REGEXP_REPLACE is global; DuckDB needs 'g'). */
+function regexpReplaceAll(expr, re, replacement) {
+  return sql.pick(
+    `regexp_replace(${expr}, ${sql.str(re)}, ${sql.str(replacement)})`,
+    `regexp_replace(${expr}, ${sql.str(re)}, ${sql.str(replacement)}, 'g')`,
+  );
+}
+
+/**
+ * A text field as sent to Instantly: control characters removed, trimmed, cut to `maxLength`
+ * characters (code points in both engines), NULL when nothing is left.
+ */
+function cleanText(expr, maxLength) {
+  const stripped = sql.trimAll(regexpReplaceAll(expr, CONTROL_CHARS, ""));
+  return `nullif(${sql.trimAll(`substr(${stripped}, 1, ${Number(maxLength)})`)}, '')`;
+}
+
+/**
+ * A JSON object text (custom_variables) cleaned like cleanText: escaped control characters
+ * (`\\n`, `\\t`, `\\u0000` ...) and raw DEL/C1 characters removed, then every string longer than
+ * FIELD_LIMITS.customVariable characters cut to that length. The scans consume an escaped backslash
+ * as one unit, so an escaped backslash followed by `n` is left alone and no escape is cut in two.
+ */
+function cleanJsonText(expr) {
+  const noEscapedControls = regexpReplaceAll(
+    expr,
+    "(\\\\\\\\)|\\\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])",
+    "\\1",
+  );
+  const noRawControls = regexpReplaceAll(noEscapedControls, CONTROL_CHARS, "");
+  // Every string is matched whole (short: group 1, kept; long: groups 2-4, cut), so the scan never
+  // starts inside a string and mistakes its closing quote for an opening one.
+  const unit = `(?:\\\\u${"[0-9a-fA-F]".repeat(4)}|\\\\[^u]|[^"\\\\])`;
+  const max = FIELD_LIMITS.customVariable;
+  return regexpReplaceAll(
+    noRawControls,
+    `("${unit}{0,${max}}")|(")(${unit}{${max}})${unit}*(")`,
+    "\\1\\2\\3\\4",
+  );
+}
+
+/** A JSON value from JSON text (BigQuery PARSE_JSON, DuckDB CAST AS JSON). */
+function parseJson(expr) {
+  return sql.pick(`PARSE_JSON(${expr})`, `CAST(${expr} AS JSON)`);
+}
+
+/**
+ * DNC matching (definitions/README.md, "DNC matching"). A DNC email covers its plus-tagged variants:
+ * both sides are compared without the `+tag` of the local part (jane@x.com covers jane+promo@x.com,
+ * and jane+promo@x.com covers jane@x.com). A DNC domain covers itself and every subdomain
+ * (blocked.com covers mail.blocked.com); a one-label entry (`com`) covers nothing.
+ */
+function dncEmailKey(expr) {
+  return regexpReplaceAll(expr, "^([^@+]+)\\+[^@]*@", "\\1@");
+}
+
+/** The last two labels of a domain: the equality key of the subdomain join (an exact test follows). */
+function dncDomainKey(expr) {
+  return sql.pick(
+    `regexp_extract(${expr}, ${sql.str("([^.]+\\.[^.]+)$")})`,
+    `nullif(regexp_extract(${expr}, ${sql.str("([^.]+\\.[^.]+)$")}, 1), '')`,
+  );
+}
+
+/**
+ * The DNC entries that cover each email: a query over the relation `emails` (columns email, domain:
+ * normalised) and the relation `dnc` (stg_dnc_list), one row per email and matching entry, with
+ * email, domain, reason (dnc_email or dnc_domain), dnc_value, is_exact (the entry is the email or its
+ * domain itself), detail (the entry's source, else its reason) and added_at. int_suppression and the
+ * live outputs/suppressed_now both use it, so the two always match the same way.
+ */
+function dncMatches(emails, dnc) {
+  return `select
+        ${emails}.email,
+        ${emails}.domain,
+        'dnc_email' as reason,
+        ${dnc}.value as dnc_value,
+        ${dnc}.value = ${emails}.email as is_exact,
+        coalesce(${dnc}.source, ${dnc}.reason) as detail,
+        ${dnc}.added_at
+
+    from ${emails}
+    inner join ${dnc}
+        on ${dnc}.kind = 'email'
+        and ${dncEmailKey(`${dnc}.value`)} = ${dncEmailKey(`${emails}.email`)}
+
+    union all
+
+    select
+        ${emails}.email,
+        ${emails}.domain,
+        'dnc_domain' as reason,
+        ${dnc}.value as dnc_value,
+        ${dnc}.value = ${emails}.domain as is_exact,
+        coalesce(${dnc}.source, ${dnc}.reason) as detail,
+        ${dnc}.added_at
+
+    from ${emails}
+    inner join ${dnc}
+        on ${dnc}.kind = 'domain'
+        and ${dncDomainKey(`${dnc}.value`)} = ${dncDomainKey(`${emails}.domain`)}
+        and (${emails}.domain = ${dnc}.value or ends_with(${emails}.domain, concat('.', ${dnc}.value)))`;
+}
 
 /** Normalise an email expression: whitespace trimmed, A-Z lower-cased (same on both engines: sql.js). */
 function normEmail(expr) {
@@ -301,7 +438,8 @@ function isDisposable(domainExpr) {
 
 /**
  * The outcome of an Instantly lead from its OWN fields (status, interest, replies), or NULL when it
- * is still running or only out-of-office. Shared by drain classification (current leads) and contact
+ * is still running or only out-of-office while still in sequence (status 1 or 2). Completed is final:
+ * a completed lead whose only reply was an out-of-office ends as `completed`, never `replied`. Shared by drain classification (current leads) and contact
  * history (why an earlier sequence ended), so both agree. `l` is an alias with status,
  * lt_interest_status and email_reply_count.
  */
@@ -315,8 +453,8 @@ function leadOutcome(l) {
       when ${i} in (${INTEREST.meetingBooked}, ${INTEREST.meetingCompleted}, ${INTEREST.won}, ${INTEREST.noShow}) then 'meeting_booked'
       when ${i} = ${INTEREST.interested} then 'interested'
       when ${l}.status = ${LEAD_STATUS.skipped} then 'skipped'
-      when ${i} = ${INTEREST.outOfOffice} then null
-      when coalesce(${l}.email_reply_count, 0) > 0 then 'replied'
+      when ${i} = ${INTEREST.outOfOffice} and ${l}.status in (${LEAD_STATUS.active}, ${LEAD_STATUS.paused}) then null
+      when coalesce(${i}, 99) <> ${INTEREST.outOfOffice} and coalesce(${l}.email_reply_count, 0) > 0 then 'replied'
       when ${l}.status = ${LEAD_STATUS.completed} then 'completed'
     end`;
 }
@@ -428,7 +566,18 @@ module.exports = {
   FREE_MAIL_DOMAINS,
   DISPOSABLE_DOMAINS,
   EMAIL_PATTERN,
+  EMAIL_MAX_LENGTH,
+  FIELD_LIMITS,
+  CONTROL_CHARS,
   SCORING,
+  isValidEmail,
+  regexpReplaceAll,
+  cleanText,
+  cleanJsonText,
+  parseJson,
+  dncEmailKey,
+  dncDomainKey,
+  dncMatches,
   normEmail,
   emailDomain,
   emailLocalPart,

@@ -64,18 +64,34 @@ describe("drain classification", () => {
     ]);
   });
 
-  it("out-of-office (interest 0) is kept, even after the sequence completed, and drains no colleague", async () => {
+  it("out-of-office (interest 0) is kept while in sequence (status 1 or 2) and drains no colleague", async () => {
+    await pull(s, "pull-1", [
+      { lead_id: "1", email: "away@ooo.com", status: 1, email_reply_count: 1, lt_interest_status: 0 },
+      { lead_id: "2", email: "colleague@ooo.com", status: 1 },
+      { lead_id: "3", email: "paused@ooo2.com", status: 2, email_reply_count: 1, lt_interest_status: 0 },
+    ]);
+    await run(s);
+    expect(await drains(s)).toEqual({});
+    const kept = await rows(
+      s,
+      `select lead_id, action, keep_reason from "cold_email_staging"."int_drain_classification" where lead_id in ('1', '3') order by lead_id`,
+    );
+    expect(kept).toEqual([
+      { lead_id: "1", action: "keep", keep_reason: "out_of_office" },
+      { lead_id: "3", action: "keep", keep_reason: "out_of_office" },
+    ]);
+  });
+
+  it("a completed lead whose only reply was an out-of-office drains as completed, and its cooldown is completed's", async () => {
     await pull(s, "pull-1", [
       { lead_id: "1", email: "away@ooo.com", status: 3, email_reply_count: 1, lt_interest_status: 0 },
       { lead_id: "2", email: "colleague@ooo.com", status: 1 },
     ]);
     await run(s);
-    expect(await drains(s)).toEqual({});
-    const [kept] = await rows(
-      s,
-      `select action, keep_reason from "cold_email_staging"."int_drain_classification" where lead_id = '1'`,
-    );
-    expect(kept).toEqual({ action: "keep", keep_reason: "out_of_office" });
+    // Not replied (that would hand off and cool down 365 days), and the colleague is not drained.
+    expect(await drains(s)).toEqual({ "away@ooo.com": "completed" });
+    const flags = await rows(s, `select suppress, block from "cold_email"."drain_queue"`);
+    expect(flags).toEqual([{ suppress: false, block: false }]);
   });
 
   it("a reply at a domain drains its colleagues (company_replied), not other domains or free-mail neighbours", async () => {

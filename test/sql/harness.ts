@@ -125,6 +125,7 @@ export interface InstantlyLeadFixture {
   timestamp_created?: string;
   timestamp_last_reply?: string;
   timestamp_last_interest_change?: string;
+  timestamp_updated?: string;
   run_id?: string;
   recorded_at?: string;
 }

@@ -75,6 +75,9 @@ export const VARS = {
   cooldown_days_replied: int(0, "Cooldown after a reply", "365"),
   cooldown_days_company_replied: int(0, "Cooldown of colleagues after a reply at their company", "90"),
   stale_days: int(1, "Drain leads active this many days"),
+  stuck_days: int(1, "Drain leads paused (status 2) with no update in Instantly for this many days", "30"),
+  lost_add_pulls: int(1, "Completed pulls that must miss a confirmed add before it is lost_add", "3"),
+  cooldown_days_lost_add: int(0, "Cooldown after a lost add (0: queued again at once)", "0"),
   snapshot_retention_days: int(
     1,
     "Keep Instantly snapshot rows this many days once merged into the state tables",

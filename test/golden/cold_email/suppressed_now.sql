@@ -12,48 +12,49 @@ dnc as (
 
 ),
 
-email_matches as (
+matches as (
 
     select
         leads.email,
-        'dnc_email' as reason
+        leads.domain,
+        'dnc_email' as reason,
+        dnc.value as dnc_value,
+        dnc.value = leads.email as is_exact,
+        coalesce(dnc.source, dnc.reason) as detail,
+        dnc.added_at
 
     from leads
     inner join dnc
         on dnc.kind = 'email'
-        and dnc.value = leads.email
+        and regexp_replace(dnc.value, '^([^@+]+)\\+[^@]*@', '\\1@') = regexp_replace(leads.email, '^([^@+]+)\\+[^@]*@', '\\1@')
 
-),
-
-domain_matches as (
+    union all
 
     select
         leads.email,
-        'dnc_domain' as reason
+        leads.domain,
+        'dnc_domain' as reason,
+        dnc.value as dnc_value,
+        dnc.value = leads.domain as is_exact,
+        coalesce(dnc.source, dnc.reason) as detail,
+        dnc.added_at
 
     from leads
     inner join dnc
         on dnc.kind = 'domain'
-        and dnc.value = leads.domain
-
-),
-
-unioned as (
-
-    select * from email_matches
-    union all
-    select * from domain_matches
+        and regexp_extract(dnc.value, '([^.]+\\.[^.]+)$') = regexp_extract(leads.domain, '([^.]+\\.[^.]+)$')
+        and (leads.domain = dnc.value or ends_with(leads.domain, concat('.', dnc.value)))
 
 ),
 
 final as (
 
     select
-        unioned.email,
-        min(unioned.reason) as reason
+        email,
+        min(reason) as reason
 
-    from unioned
-    group by unioned.email
+    from matches
+    group by email
 
 )
 

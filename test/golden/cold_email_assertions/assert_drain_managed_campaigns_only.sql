@@ -25,4 +25,4 @@ left join held
 where
     queue.campaign_id not in ('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', '5ffbe8c3-dc0e-41e4-9999-48f00d2015df')
     or held.lead_id is null
-    or queue.reason not in ('unsubscribed', 'bounced', 'wrong_person', 'not_interested', 'meeting_booked', 'interested', 'skipped', 'replied', 'completed', 'suppressed', 'company_replied', 'stale')
+    or queue.reason not in ('unsubscribed', 'bounced', 'wrong_person', 'not_interested', 'meeting_booked', 'interested', 'skipped', 'replied', 'completed', 'suppressed', 'company_replied', 'stuck', 'stale')

@@ -1,8 +1,8 @@
 SELECT
-  'reason in (\'unsubscribed\', \'bounced\', \'wrong_person\', \'not_interested\', \'meeting_booked\', \'interested\', \'skipped\', \'replied\', \'completed\', \'suppressed\', \'company_replied\', \'stale\')' AS failing_row_condition,
+  'reason in (\'unsubscribed\', \'bounced\', \'wrong_person\', \'not_interested\', \'meeting_booked\', \'interested\', \'skipped\', \'replied\', \'completed\', \'suppressed\', \'company_replied\', \'stuck\', \'stale\')' AS failing_row_condition,
   *
 FROM `cold-email-local.cold_email.drain_queue`
-WHERE NOT (reason in ('unsubscribed', 'bounced', 'wrong_person', 'not_interested', 'meeting_booked', 'interested', 'skipped', 'replied', 'completed', 'suppressed', 'company_replied', 'stale'))
+WHERE NOT (reason in ('unsubscribed', 'bounced', 'wrong_person', 'not_interested', 'meeting_booked', 'interested', 'skipped', 'replied', 'completed', 'suppressed', 'company_replied', 'stuck', 'stale'))
 UNION ALL
 SELECT
   'campaign_id in (\'8c46e0c9-c1f9-4201-a8d6-6221bafeada6\', \'5ffbe8c3-dc0e-41e4-9999-48f00d2015df\')' AS failing_row_condition,

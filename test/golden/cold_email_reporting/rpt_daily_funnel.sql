@@ -68,6 +68,7 @@ final as (
         sum(case when event = 'drain' and reason = 'completed' then 1 else 0 end) as drained_completed,
         sum(case when event = 'drain' and reason = 'suppressed' then 1 else 0 end) as drained_suppressed,
         sum(case when event = 'drain' and reason = 'company_replied' then 1 else 0 end) as drained_company_replied,
+        sum(case when event = 'drain' and reason = 'stuck' then 1 else 0 end) as drained_stuck,
         sum(case when event = 'drain' and reason = 'stale' then 1 else 0 end) as drained_stale,
         sum(case when event = 'reply' then 1 else 0 end) as replies,
         sum(case when event = 'bounce' then 1 else 0 end) as bounces

@@ -110,6 +110,68 @@ drains as (
 
 ),
 
+pulls as (
+
+    select * from `cold-email-local.cold_email_staging.stg_instantly_pull_log`
+
+),
+
+unseen_adds as (
+
+    -- Confirmed adds that no pull has seen since (and no drain of ours followed): each completed
+    -- pull that starts after one and does not list the lead brings it closer to lost_add.
+    select
+        adds.email,
+        adds.campaign_id,
+        adds.state_at
+
+    from adds
+    left join leads
+        on adds.email = leads.email
+        and adds.campaign_id = leads.campaign_id
+    left join drains
+        on adds.email = drains.email
+        and adds.campaign_id = drains.campaign_id
+    where
+        adds.state = 'succeeded'
+        and (leads.last_seen_at is null or leads.last_seen_at < adds.intent_at)
+        and (drains.state_at is null or drains.state_at < adds.intent_at)
+
+),
+
+pulls_after_add as (
+
+    select
+        unseen_adds.email,
+        unseen_adds.campaign_id,
+        pulls.pull_started_at,
+        row_number() over (
+            partition by unseen_adds.email, unseen_adds.campaign_id
+            order by pulls.pull_number nulls last, pulls.run_id nulls last
+        ) as pull_after_add
+
+    from unseen_adds
+    inner join pulls
+        on pulls.pull_started_at > unseen_adds.state_at
+
+),
+
+add_pulls as (
+
+    select
+        unseen_adds.email,
+        unseen_adds.campaign_id,
+        count(pulls_after_add.pull_started_at) as pulls_since_add,
+        min(case when pulls_after_add.pull_after_add = 3 then pulls_after_add.pull_started_at end) as lost_at
+
+    from unseen_adds
+    left join pulls_after_add
+        on unseen_adds.email = pulls_after_add.email
+        and unseen_adds.campaign_id = pulls_after_add.campaign_id
+    group by unseen_adds.email, unseen_adds.campaign_id
+
+),
+
 sequence_keys as (
 
     select email, campaign_id from leads
@@ -136,7 +198,12 @@ joined as (
                     adds.state = 'succeeded'
                     and (latest_pull.run_id is null or adds.state_at >= latest_pull.pull_started_at)
                 )
+                or add_pulls.pulls_since_add < 3
             ) as has_pending_add,
+        coalesce(leads.any_in_latest_pull, false) = false
+            and adds.state = 'succeeded'
+            and coalesce(add_pulls.pulls_since_add >= 3, false) as is_lost_add,
+        add_pulls.lost_at,
         case
       when leads.status = -2 then 'unsubscribed'
       when leads.status = -1 then 'bounced'
@@ -145,8 +212,8 @@ joined as (
       when leads.lt_interest_status in (2, 3, 4, -4) then 'meeting_booked'
       when leads.lt_interest_status = 1 then 'interested'
       when leads.status = -3 then 'skipped'
-      when leads.lt_interest_status = 0 then null
-      when coalesce(leads.email_reply_count, 0) > 0 then 'replied'
+      when leads.lt_interest_status = 0 and leads.status in (1, 2) then null
+      when coalesce(leads.lt_interest_status, 99) <> 0 and coalesce(leads.email_reply_count, 0) > 0 then 'replied'
       when leads.status = 3 then 'completed'
     end as outcome,
         drains.state_at as drained_at,
@@ -173,6 +240,9 @@ joined as (
     left join action_times
         on sequence_keys.email = action_times.email
         and sequence_keys.campaign_id = action_times.campaign_id
+    left join add_pulls
+        on sequence_keys.email = add_pulls.email
+        and sequence_keys.campaign_id = add_pulls.campaign_id
     left join latest_pull
         on true
 
@@ -184,12 +254,14 @@ ended as (
         joined.*,
         joined.is_in_instantly or coalesce(joined.has_pending_add, false) as is_ongoing,
         case
-            when not (joined.is_in_instantly or coalesce(joined.has_pending_add, false))
-                then coalesce(joined.drained_at, joined.last_known_at)
+            when joined.is_in_instantly or coalesce(joined.has_pending_add, false) then null
+            when joined.is_lost_add then joined.lost_at
+            else coalesce(joined.drained_at, joined.last_known_at)
         end as ended_at,
         case
-            when not (joined.is_in_instantly or coalesce(joined.has_pending_add, false))
-                then coalesce(
+            when joined.is_in_instantly or coalesce(joined.has_pending_add, false) then null
+            when joined.is_lost_add then 'lost_add'
+            else coalesce(
                     joined.drain_reason,
                     joined.outcome,
                     case when joined.add_state = 'skipped' then 'skipped' else 'removed' end
@@ -233,8 +305,10 @@ final as (
       when 'completed' then 90
       when 'suppressed' then 90
       when 'company_replied' then 90
+      when 'stuck' then 90
       when 'stale' then 90
       when 'removed' then 90
+      when 'lost_add' then 0
       else 90
     end as cooldown_days,
         TIMESTAMP_ADD(ended_at, INTERVAL case end_reason
@@ -249,8 +323,10 @@ final as (
       when 'completed' then 90
       when 'suppressed' then 90
       when 'company_replied' then 90
+      when 'stuck' then 90
       when 'stale' then 90
       when 'removed' then 90
+      when 'lost_add' then 0
       else 90
     end DAY) as cooldown_until,
         last_seen_at,

@@ -19,6 +19,15 @@ history as (
 
 ),
 
+active_campaigns as (
+
+    -- A paused lead of a paused campaign waits for its campaign, so it is never stuck.
+    select distinct campaign_id
+    from `cold-email-local.cold_email_staging.stg_instantly_campaigns`
+    where is_latest_snapshot and status = 1
+
+),
+
 suppressed_emails as (
 
     select distinct suppressed_value as email
@@ -77,7 +86,15 @@ signals as (
                     > coalesce(instantly_leads.timestamp_created, instantly_leads.first_seen_at)
                 then instantly_leads.timestamp_last_interest_change
             else coalesce(instantly_leads.timestamp_created, instantly_leads.first_seen_at)
-        end as stale_since
+        end as stale_since,
+        case
+            when instantly_leads.status = 2 and active_campaigns.campaign_id is not null
+                then coalesce(
+                    instantly_leads.timestamp_updated,
+                    instantly_leads.timestamp_created,
+                    instantly_leads.first_seen_at
+                )
+        end as paused_since
 
     from instantly_leads
     left join suppressed_emails
@@ -86,6 +103,8 @@ signals as (
         on instantly_leads.domain = suppressed_domains.domain
     left join colleague_replies
         on instantly_leads.lead_id = colleague_replies.lead_id
+    left join active_campaigns
+        on instantly_leads.campaign_id = active_campaigns.campaign_id
 
 ),
 
@@ -94,6 +113,8 @@ classified as (
     select
         signals.*,
         coalesce(signals.stale_since <= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), false) as is_stale,
+        not signals.is_out_of_office
+            and coalesce(signals.paused_since <= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY), false) as is_stuck,
         coalesce(
             case
       when signals.status = -2 then 'unsubscribed'
@@ -103,13 +124,16 @@ classified as (
       when signals.lt_interest_status in (2, 3, 4, -4) then 'meeting_booked'
       when signals.lt_interest_status = 1 then 'interested'
       when signals.status = -3 then 'skipped'
-      when signals.lt_interest_status = 0 then null
-      when coalesce(signals.email_reply_count, 0) > 0 then 'replied'
+      when signals.lt_interest_status = 0 and signals.status in (1, 2) then null
+      when coalesce(signals.lt_interest_status, 99) <> 0 and coalesce(signals.email_reply_count, 0) > 0 then 'replied'
       when signals.status = 3 then 'completed'
     end,
             case
                 when signals.is_suppressed then 'suppressed'
                 when signals.has_colleague_reply then 'company_replied'
+                when not signals.is_out_of_office
+                    and signals.paused_since <= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY)
+                    then 'stuck'
                 when signals.stale_since <= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY) then 'stale'
             end
         ) as drain_reason
@@ -138,6 +162,8 @@ final as (
         has_colleague_reply,
         stale_since,
         is_stale,
+        paused_since,
+        is_stuck,
         case when drain_reason is null then 'keep' else 'drain' end as action,
         drain_reason,
         case

@@ -12,6 +12,12 @@ instantly_leads as (
 
 ),
 
+leads as (
+
+    select * from `cold-email-local.cold_email_staging.stg_leads`
+
+),
+
 actions as (
 
     select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
@@ -34,6 +40,67 @@ from_dnc as (
         coalesce(source, reason) as detail
 
     from dnc
+
+),
+
+known_emails as (
+
+    -- The emails a DNC entry can cover beyond its own value: the pool and every Instantly lead.
+    select email, domain from leads
+    union distinct
+    select email, domain from instantly_leads
+    where email is not null
+
+),
+
+dnc_matches as (
+
+    select
+        known_emails.email,
+        known_emails.domain,
+        'dnc_email' as reason,
+        dnc.value as dnc_value,
+        dnc.value = known_emails.email as is_exact,
+        coalesce(dnc.source, dnc.reason) as detail,
+        dnc.added_at
+
+    from known_emails
+    inner join dnc
+        on dnc.kind = 'email'
+        and regexp_replace(dnc.value, '^([^@+]+)\\+[^@]*@', '\\1@') = regexp_replace(known_emails.email, '^([^@+]+)\\+[^@]*@', '\\1@')
+
+    union all
+
+    select
+        known_emails.email,
+        known_emails.domain,
+        'dnc_domain' as reason,
+        dnc.value as dnc_value,
+        dnc.value = known_emails.domain as is_exact,
+        coalesce(dnc.source, dnc.reason) as detail,
+        dnc.added_at
+
+    from known_emails
+    inner join dnc
+        on dnc.kind = 'domain'
+        and regexp_extract(dnc.value, '([^.]+\\.[^.]+)$') = regexp_extract(known_emails.domain, '([^.]+\\.[^.]+)$')
+        and (known_emails.domain = dnc.value or ends_with(known_emails.domain, concat('.', dnc.value)))
+
+),
+
+from_dnc_variants as (
+
+    -- A known lead at a subdomain of a DNC domain (its domain is suppressed), or a plus-tag variant
+    -- of a DNC email (that email is suppressed); the entries themselves are in from_dnc.
+    select distinct
+        case when reason = 'dnc_domain' then domain else email end as suppressed_value,
+        case when reason = 'dnc_domain' then 'domain' else 'email' end as suppression_kind,
+        reason,
+        added_at as suppressed_since,
+        detail
+
+    from dnc_matches
+    where not is_exact
 
 ),
 
@@ -121,6 +188,8 @@ from_verifications as (
 unioned as (
 
     select * from from_dnc
+    union all
+    select * from from_dnc_variants
     union all
     select * from from_instantly
     union all

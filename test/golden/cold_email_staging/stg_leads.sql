@@ -10,17 +10,17 @@ renamed as (
 
     select
         ---------- ids
-        translate(trim(raw_leads.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
+        lower(trim(raw_leads.email)) as email,
 
         ---------- contact
-        nullif(trim(raw_leads.first_name), '') as first_name,
-        nullif(trim(raw_leads.last_name), '') as last_name,
+        nullif(trim(substr(trim(regexp_replace(raw_leads.first_name, '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', '')), 1, 100)), '') as first_name,
+        nullif(trim(substr(trim(regexp_replace(raw_leads.last_name, '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', '')), 1, 100)), '') as last_name,
 
         ---------- company
-        nullif(trim(raw_leads.merchant_name), '') as company_name,
-        translate(nullif(trim(raw_leads.platform_domain), ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as platform_domain,
-        translate(nullif(trim(raw_leads.state), ''), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') as state,
-        translate(nullif(trim(raw_leads.country_code), ''), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') as country_code,
+        nullif(trim(substr(trim(regexp_replace(raw_leads.merchant_name, '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', '')), 1, 200)), '') as company_name,
+        lower(nullif(trim(raw_leads.platform_domain), '')) as platform_domain,
+        upper(nullif(trim(raw_leads.state), '')) as state,
+        upper(nullif(trim(raw_leads.country_code), '')) as country_code,
 
         ---------- numerics
         SAFE_CAST(raw_leads.estimated_sales_yearly AS FLOAT64) as estimated_sales_yearly,
@@ -34,7 +34,7 @@ renamed as (
 
         ---------- other
         raw_leads.source,
-        JSON_REMOVE(TO_JSON(raw_leads), '$.email', '$.first_name', '$.last_name', '$.updated_at') as custom_variables
+        PARSE_JSON(regexp_replace(regexp_replace(regexp_replace(TO_JSON_STRING(JSON_REMOVE(TO_JSON(raw_leads), '$.email', '$.first_name', '$.last_name', '$.updated_at')), '(\\\\\\\\)|\\\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])', '\\1'), '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', ''), '("(?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\]){0,500}")|(")((?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\]){500})(?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\])*(")', '\\1\\2\\3\\4')) as custom_variables
 
     from raw_leads
 
@@ -49,19 +49,9 @@ ranked as (
             partition by renamed.email
             order by
                 renamed.updated_at desc nulls last,
-                renamed.company_name asc nulls last,
-                renamed.first_name asc nulls last,
-                renamed.last_name asc nulls last,
-                -- the rest of the row: duplicates equal on every column are interchangeable
-                renamed.platform_domain asc nulls last,
-                renamed.state asc nulls last,
-                renamed.country_code asc nulls last,
-                renamed.estimated_sales_yearly asc nulls last,
-                renamed.employee_count asc nulls last,
-                renamed.product_count asc nulls last,
-                renamed.avg_price asc nulls last,
-                renamed.klaviyo_installed_at asc nulls last,
-                renamed.source asc nulls last
+                renamed.company_name,
+                renamed.first_name,
+                renamed.last_name
         ) as row_in_email
 
     from renamed
@@ -86,7 +76,7 @@ final as (
     select
         email,
         domain,
-        coalesce(REGEXP_CONTAINS(email, '^[a-z0-9._%+\'-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$'), false) as is_valid_email,
+        coalesce(length(email) <= 254 and REGEXP_CONTAINS(email, '^[a-z0-9_%+\'-]+(\\.[a-z0-9_%+\'-]+)*@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$'), false) as is_valid_email,
         coalesce(REGEXP_CONTAINS(local_part, '^(abuse|accounting|accounts|admin|administrator|billing|careers|contact|customercare|customerservice|enquiries|feedback|finance|hello|help|hostmaster|hr|info|inquiries|jobs|legal|mail|marketing|media|news|newsletter|no\\-reply|noc|noreply|office|orders|postmaster|press|privacy|sales|security|service|shop|store|support|team|webmaster)([._+-].*)?$'), false) as is_role_account,
         coalesce(domain in ('aol.com', 'gmail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'googlemail.com', 'hotmail.co.uk', 'hotmail.com', 'hotmail.fr', 'icloud.com', 'live.com', 'mac.com', 'mail.com', 'mail.ru', 'me.com', 'msn.com', 'outlook.com', 'proton.me', 'protonmail.com', 'qq.com', 'web.de', 'yahoo.co.uk', 'yahoo.com', 'yahoo.fr', 'yandex.com', 'yandex.ru', 'zoho.com'), false) as is_free_mail,
         coalesce(domain in ('10minutemail.com', 'discard.email', 'dispostable.com', 'fakeinbox.com', 'getnada.com', 'guerrillamail.com', 'maildrop.cc', 'mailinator.com', 'mailnesia.com', 'mintemail.com', 'sharklasers.com', 'temp-mail.org', 'tempmail.com', 'throwawaymail.com', 'trashmail.com', 'yopmail.com'), false) as is_disposable,

@@ -4,15 +4,17 @@ with
 instantly_leads as (
 
     select * from (
-  select 'L1' as lead_id, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'done@a.com' as email, 'a.com' as domain, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as timestamp_created, cast(null as TIMESTAMP) as timestamp_last_interest_change, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as first_seen_at, true as is_in_latest_pull
+  select 'L1' as lead_id, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'done@a.com' as email, 'a.com' as domain, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as timestamp_created, cast(null as TIMESTAMP) as timestamp_last_interest_change, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as first_seen_at, true as is_in_latest_pull, cast(null as TIMESTAMP) as timestamp_updated
   union all
-  select 'L2', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'away@b.com', 'b.com', 3, 0, 1, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true
+  select 'L2', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'away@b.com', 'b.com', 3, 0, 1, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, null
   union all
-  select 'L3', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'dev@c.com', 'c.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true
+  select 'L3', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'dev@c.com', 'c.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, null
   union all
-  select 'L4', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'old@d.com', 'd.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 100 DAY), true
+  select 'L4', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'old@d.com', 'd.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 100 DAY), true, null
   union all
-  select 'L5', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'gone@e.com', 'e.com', 3, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false
+  select 'L5', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'gone@e.com', 'e.com', 3, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, null
+  union all
+  select 'L6', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'held@f.com', 'f.com', 2, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY)
 )
     where is_in_latest_pull and campaign_id in ('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', '5ffbe8c3-dc0e-41e4-9999-48f00d2015df')
 
@@ -32,6 +34,17 @@ history as (
     select * from (
   select 'boss@c.com' as email, 'c.com' as domain, true as has_real_reply, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 DAY) as replied_at
 )
+
+),
+
+active_campaigns as (
+
+    -- A paused lead of a paused campaign waits for its campaign, so it is never stuck.
+    select distinct campaign_id
+    from (
+  select '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 1 as status, true as is_latest_snapshot
+)
+    where is_latest_snapshot and status = 1
 
 ),
 
@@ -93,7 +106,15 @@ signals as (
                     > coalesce(instantly_leads.timestamp_created, instantly_leads.first_seen_at)
                 then instantly_leads.timestamp_last_interest_change
             else coalesce(instantly_leads.timestamp_created, instantly_leads.first_seen_at)
-        end as stale_since
+        end as stale_since,
+        case
+            when instantly_leads.status = 2 and active_campaigns.campaign_id is not null
+                then coalesce(
+                    instantly_leads.timestamp_updated,
+                    instantly_leads.timestamp_created,
+                    instantly_leads.first_seen_at
+                )
+        end as paused_since
 
     from instantly_leads
     left join suppressed_emails
@@ -102,6 +123,8 @@ signals as (
         on instantly_leads.domain = suppressed_domains.domain
     left join colleague_replies
         on instantly_leads.lead_id = colleague_replies.lead_id
+    left join active_campaigns
+        on instantly_leads.campaign_id = active_campaigns.campaign_id
 
 ),
 
@@ -110,6 +133,8 @@ classified as (
     select
         signals.*,
         coalesce(signals.stale_since <= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), false) as is_stale,
+        not signals.is_out_of_office
+            and coalesce(signals.paused_since <= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY), false) as is_stuck,
         coalesce(
             case
       when signals.status = -2 then 'unsubscribed'
@@ -119,13 +144,16 @@ classified as (
       when signals.lt_interest_status in (2, 3, 4, -4) then 'meeting_booked'
       when signals.lt_interest_status = 1 then 'interested'
       when signals.status = -3 then 'skipped'
-      when signals.lt_interest_status = 0 then null
-      when coalesce(signals.email_reply_count, 0) > 0 then 'replied'
+      when signals.lt_interest_status = 0 and signals.status in (1, 2) then null
+      when coalesce(signals.lt_interest_status, 99) <> 0 and coalesce(signals.email_reply_count, 0) > 0 then 'replied'
       when signals.status = 3 then 'completed'
     end,
             case
                 when signals.is_suppressed then 'suppressed'
                 when signals.has_colleague_reply then 'company_replied'
+                when not signals.is_out_of_office
+                    and signals.paused_since <= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY)
+                    then 'stuck'
                 when signals.stale_since <= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY) then 'stale'
             end
         ) as drain_reason
@@ -154,6 +182,8 @@ final as (
         has_colleague_reply,
         stale_since,
         is_stale,
+        paused_since,
+        is_stuck,
         case when drain_reason is null then 'keep' else 'drain' end as action,
         drain_reason,
         case
@@ -174,10 +204,12 @@ final as (
 select * from final
 
 -- expected output
-select 'L1' as lead_id, 'done@a.com' as email, 'a.com' as domain, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'smb' as segment, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as timestamp_created, false as is_out_of_office, false as is_suppressed, false as has_colleague_reply, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as stale_since, false as is_stale, 'drain' as action, 'completed' as drain_reason, cast(null as STRING) as keep_reason, false as suppress, false as block, false as handoff
+select 'L1' as lead_id, 'done@a.com' as email, 'a.com' as domain, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'smb' as segment, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as timestamp_created, false as is_out_of_office, false as is_suppressed, false as has_colleague_reply, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as stale_since, false as is_stale, cast(null as TIMESTAMP) as paused_since, false as is_stuck, 'drain' as action, 'completed' as drain_reason, cast(null as STRING) as keep_reason, false as suppress, false as block, false as handoff
 union all
-select 'L2', 'away@b.com', 'b.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 3, 0, 1, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, false, false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), false, 'keep', null, 'out_of_office', false, false, false
+select 'L2', 'away@b.com', 'b.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 3, 0, 1, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, false, false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), false, null, false, 'drain', 'completed', null, false, false, false
 union all
-select 'L3', 'dev@c.com', 'c.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 1, null, 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, false, true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, 'drain', 'company_replied', null, false, false, false
+select 'L3', 'dev@c.com', 'c.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 1, null, 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, false, true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, null, false, 'drain', 'company_replied', null, false, false, false
 union all
-select 'L4', 'old@d.com', 'd.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 1, null, 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), false, false, false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), true, 'drain', 'stale', null, false, false, false
+select 'L4', 'old@d.com', 'd.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 1, null, 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), false, false, false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), true, null, false, 'drain', 'stale', null, false, false, false
+union all
+select 'L6', 'held@f.com', 'f.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 2, null, 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), false, false, false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY), true, 'drain', 'stuck', null, false, false, false
