@@ -207,7 +207,7 @@ export function evaluateAlerts(
   return out;
 }
 
-/** The alert as a message (all variants), seed-style: title line, one details section, logs link. */
+/** The alert as a message (all variants), in the run messages' layout: title line, one details section, logs link. */
 export function renderAlertMessage(
   transition: AlertTransition,
   report: RunReport,

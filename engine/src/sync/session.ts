@@ -52,7 +52,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 }
 
 /**
- * The notify hook apply calls at its end: seed-format messages + alerts; returns warnings.
+ * The notify hook apply calls at its end: run messages + alerts; returns warnings.
  * `write` redirects the console notifier (default stderr), e.g. to stdout for the demo.
  */
 export function notifyHook(
