@@ -147,6 +147,16 @@ const eligibility = {
 };
 
 /**
+ * The bounce guard (definitions/intermediate/int_campaign_health.sqlx): a campaign's bounce rate is
+ * judged once it has contacted `bounceMinContacted` leads (a few bounces of ten contacts are noise);
+ * over `bounceBlockPct` the campaign gets no adds.
+ */
+const guards = {
+  bounceBlockPct: num("bounce_block_pct", { min: 0, max: 100 }),
+  bounceMinContacted: num("bounce_min_contacted", { int: true, min: 0, fallback: 20 }),
+};
+
+/**
  * `as_of` pins "now" for the whole graph (tests, backfills, reproducing a past run); empty means the
  * warehouse's current time. Normalised to `YYYY-MM-DD HH:MM:SS.sss+00`, which both engines cast.
  */
@@ -212,6 +222,7 @@ module.exports = {
   capacity,
   contact,
   eligibility,
+  guards,
   asOf,
   now,
   managedCampaignList,

@@ -756,7 +756,7 @@ where recorded_at < snapshot_cutoff;
 select 1;
 
 -- ==== cold_email_reporting.rpt_campaign_health (table, view) ====
--- depends on: cold_email_staging.stg_instantly_campaigns, cold_email_staging.stg_instantly_leads
+-- depends on: cold_email_staging.int_campaign_health, cold_email_staging.stg_instantly_leads
 -- task: statement
 create or replace view `cold-email-local.cold_email_reporting.rpt_campaign_health` as
 
@@ -764,8 +764,7 @@ with
 
 campaigns as (
 
-    select * from `cold-email-local.cold_email_staging.stg_instantly_campaigns`
-    where is_latest_snapshot
+    select * from `cold-email-local.cold_email_staging.int_campaign_health`
 
 ),
 
@@ -801,21 +800,21 @@ final as (
         segment,
         is_managed,
         status,
-        recorded_at as snapshot_at,
+        snapshot_at,
         contacted_count,
         emails_sent_count,
         bounced_count,
         reply_count,
         unsubscribed_count,
         completed_count,
-        SAFE_DIVIDE(100.0 * bounced_count, contacted_count) as bounce_rate_pct,
+        bounce_rate_pct,
         SAFE_DIVIDE(100.0 * reply_count, contacted_count) as reply_rate_pct,
         SAFE_DIVIDE(100.0 * unsubscribed_count, contacted_count) as unsubscribe_rate_pct,
         leads_held,
         24000 as inventory_cap,
         SAFE_DIVIDE(100.0 * leads_held, 24000) as cap_share_pct,
         SAFE_DIVIDE(100.0 * sum(case when is_managed then leads_held else 0 end) over (), 24000) as total_utilisation_pct,
-        coalesce(SAFE_DIVIDE(100.0 * bounced_count, contacted_count) > 3, false) as is_bounce_blocked
+        is_bounce_blocked
 
     from joined
 
@@ -1222,6 +1221,70 @@ final as (
         SAFE_DIVIDE(100.0 * checks, sum(checks) over (partition by day)) as share_of_day_pct
 
     from daily
+
+)
+
+select * from final;
+
+-- ==== cold_email_staging.int_campaign_health (table, view) ====
+-- depends on: cold_email_staging.stg_instantly_campaigns
+-- task: statement
+create or replace view `cold-email-local.cold_email_staging.int_campaign_health` as
+
+with
+
+campaigns as (
+
+    select * from `cold-email-local.cold_email_staging.stg_instantly_campaigns`
+    where is_latest_snapshot
+
+),
+
+judged as (
+
+    select
+        campaigns.*,
+        campaigns.contacted_count >= 20 as is_bounce_judged
+
+    from campaigns
+
+),
+
+rated as (
+
+    select
+        judged.*,
+        case
+            when judged.is_bounce_judged
+                then SAFE_DIVIDE(100.0 * judged.bounced_count, judged.contacted_count)
+        end as bounce_rate_pct
+
+    from judged
+
+),
+
+final as (
+
+    select
+        campaign_id,
+        campaign_name,
+        segment,
+        is_managed,
+        status,
+        recorded_at as snapshot_at,
+        contacted_count,
+        emails_sent_count,
+        bounced_count,
+        reply_count,
+        unsubscribed_count,
+        completed_count,
+        20 as bounce_min_contacted,
+        CAST(3 AS FLOAT64) as bounce_block_pct,
+        coalesce(is_bounce_judged, false) as is_bounce_judged,
+        bounce_rate_pct,
+        coalesce(bounce_rate_pct > 3, false) as is_bounce_blocked
+
+    from rated
 
 )
 

@@ -53,9 +53,18 @@ function runAt(
   return r;
 }
 
+// int_campaign_health rows: 1,000 contacted and sent, the rate as the SQL computes it (bounced / contacted).
+const health = (campaignId: string, campaignName: string, bounced: number): CampaignBounce => ({
+  campaignId,
+  campaignName,
+  contacted: 1_000,
+  sent: 1_000,
+  bounced,
+  bounceRatePct: (100 * bounced) / 1_000,
+});
 const bounce = (a: number, b?: number): CampaignBounce[] => [
-  { campaignId: "camp-a", campaignName: "SMB", sent: 1_000, bounced: a },
-  ...(b === undefined ? [] : [{ campaignId: "camp-b", campaignName: "Midsize", sent: 1_000, bounced: b }]),
+  health("camp-a", "SMB", a),
+  ...(b === undefined ? [] : [health("camp-b", "Midsize", b)]),
 ];
 
 describe("alert evaluation (pure)", () => {
@@ -91,6 +100,22 @@ describe("alert evaluation (pure)", () => {
     ).toThrow('vars.alert_bounce_max_pct must be a number >= 0, got "two"');
     const keys = measureAlerts(runAt(1, 0), { thresholds: t }).map((m) => m.key);
     expect(keys).toContain("capacity_50");
+  });
+});
+
+describe("bounce alert reads the SQL's rate", () => {
+  it("alerts on int_campaign_health.bounce_rate_pct; an unjudged campaign (NULL rate) neither raises nor clears", () => {
+    const measured = (rows: CampaignBounce[]) =>
+      measureAlerts(runAt(1, 0), { campaignHealth: rows }).filter((m) => m.key.startsWith("bounce_rate"));
+    const [over] = measured(bounce(30));
+    expect(over).toMatchObject({ key: "bounce_rate:camp-a", active: true, value: 3, threshold: 2 });
+    expect(over?.detail).toBe("SMB: 30 bounced of 1,000 contacted (3.0%)");
+    const unjudged = measured([{ ...health("camp-a", "SMB", 5), contacted: 10, bounceRatePct: null }]);
+    expect(unjudged.map((m) => m.active)).toEqual([undefined]);
+    const state = new Map<string, AlertState>([
+      ["bounce_rate:camp-a", { key: "bounce_rate:camp-a", state: "raised", value: 3, at: new Date(T0) }],
+    ]);
+    expect(evaluateAlerts(state, unjudged)).toEqual([]);
   });
 });
 

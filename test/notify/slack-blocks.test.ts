@@ -199,7 +199,16 @@ describe("Block Kit output", () => {
   it("keeps the header within 150 characters for a long alert title", () => {
     const report = sampleReport();
     const [m] = measureAlerts(report, {
-      campaignHealth: [{ campaignId: "c1", campaignName: "N".repeat(300), sent: 100, bounced: 10 }],
+      campaignHealth: [
+        {
+          campaignId: "c1",
+          campaignName: "N".repeat(300),
+          contacted: 100,
+          sent: 100,
+          bounced: 10,
+          bounceRatePct: 10,
+        },
+      ],
     }).filter((x) => x.key.startsWith("bounce_rate"));
     const msg = renderAlertMessage({ key: m!.key, state: "raised", measurement: m! }, report, opts);
     expect(validateSlackPayload(msg.slack)).toEqual([]);

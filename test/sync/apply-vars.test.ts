@@ -43,6 +43,9 @@ describe("vars at apply", () => {
     ["inventory_cap", "150", "120"],
     ["max_adds_per_run", "10", "40"],
     ["overfetch_multiplier", "2", "3.5"],
+    // The bounce guard's vars, recorded by int_campaign_health.
+    ["bounce_block_pct", "5", "3"],
+    ["bounce_min_contacted", "50", "20"],
   ])("apply and plan refuse %s=%s (computed with %s), nothing written", async (name, value, computed) => {
     const settings = withVars({ [name]: value });
     const runsBefore = await query(world, "select count(*)::int as n from cold_email_ops.sync_runs");

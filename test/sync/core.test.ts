@@ -64,13 +64,25 @@ describe("actionId", () => {
 });
 
 describe("guards", () => {
+  // int_campaign_health rows; which rates are over bounce_block_pct is tested on the SQL itself
+  // (test/sql/campaign-health.test.ts).
+  const health = (campaignId: string, bounceRatePct: number | null, isBounceBlocked: boolean) => ({
+    campaignId,
+    campaignName: campaignId,
+    segment: null,
+    contacted: 100,
+    sent: 100,
+    bounced: 1,
+    bounceRatePct,
+    bounceBlockPct: 3,
+    isBounceBlocked,
+  });
   const base: GuardInput = {
     campaigns: [
-      { campaignId: "c1", segment: "smb", status: 1, contacted: 100, bounced: 1 },
-      { campaignId: "c2", segment: "midsize", status: 1, contacted: 100, bounced: 1 },
+      { campaignId: "c1", segment: "smb", status: 1 },
+      { campaignId: "c2", segment: "midsize", status: 1 },
     ],
-    bounceBlockPct: 3,
-    bounceMinContacted: 20,
+    health: [health("c1", 1, false), health("c2", 1, false)],
     drainCount: 10,
     inventory: 100,
     maxDrainFraction: 0.5,
@@ -92,19 +104,17 @@ describe("guards", () => {
     expect(r.abort).toEqual([]);
   });
 
-  test("bounce rate over bounce_block_pct blocks adds, only with enough contacted leads", () => {
-    const over = evaluateGuards({
-      ...base,
-      campaigns: [{ ...base.campaigns[0]!, bounced: 4 }, base.campaigns[1]!],
-    });
+  test("a campaign the SQL marks bounce-blocked gets no adds; unjudged or unknown ones do", () => {
+    const over = evaluateGuards({ ...base, health: [health("c1", 4, true), health("c2", 3, false)] });
     expect(over.blockedCampaigns.c1?.reason).toBe("bounce_rate");
-    const exactly = evaluateGuards({ ...base, campaigns: [{ ...base.campaigns[0]!, bounced: 3 }] });
-    expect(exactly.blockedCampaigns.c1).toBeUndefined();
-    const small = evaluateGuards({
-      ...base,
-      campaigns: [{ ...base.campaigns[0]!, contacted: 10, bounced: 5 }],
-    });
-    expect(small.blockedCampaigns.c1).toBeUndefined();
+    expect(over.blockedCampaigns.c1?.detail).toBe(
+      "campaign c1 (smb) bounce rate 4.00% is over bounce_block_pct 3%: no adds to it",
+    );
+    expect(over.blockedCampaigns.c2).toBeUndefined();
+    expect(over.abort).toEqual([]);
+    const unjudged = evaluateGuards({ ...base, health: [health("c1", null, false)] });
+    expect(unjudged.blockedCampaigns).toEqual({});
+    expect(evaluateGuards({ ...base, health: [] }).blockedCampaigns).toEqual({});
   });
 
   test("a drain over max_drain_fraction aborts unless forced", () => {

@@ -267,6 +267,9 @@ describe("the loop on DuckDB + sandbox", () => {
     counters.contacted += 100;
     counters.bounced += 50;
     try {
+      // The bounce verdict is int_campaign_health's, from the pull's campaign analytics; the status is live.
+      await pull();
+      await world.transform();
       const r = await apply();
       expect(r.guards?.blockedCampaigns[smb]?.reason).toBe("inactive");
       expect(r.guards?.blockedCampaigns[midsize]?.reason).toBe("bounce_rate");

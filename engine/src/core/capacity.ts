@@ -1,6 +1,6 @@
 /**
  * How many adds this apply may land — the engine's last line of defence for "inventory never exceeds
- * the cap" (DESIGN §9). The SQL's `push_budget.slots` assumes every lead classified `draining` is gone;
+ * the cap" (README.md, Guarantees). The SQL's `push_budget.slots` assumes every lead classified `draining` is gone;
  * the engine only counts drains that Instantly confirmed, and subtracts adds of the same pull that
  * earlier apply runs already landed (or may have landed: an intent or an unconfirmed row), so a second
  * apply on the same action tables cannot overfill. Pure arithmetic; never negative.

@@ -1,31 +1,28 @@
+import type { CampaignHealth } from "./campaign-health.ts";
+
 /**
- * Preflight guards (DESIGN §6), as pure functions of what the run measured, so every rule is unit
- * tested without Instantly or a warehouse:
+ * Preflight guards, as pure functions of what the run read, so each is unit tested without
+ * Instantly or a warehouse. They decide nothing about a rate: the bounce verdict is SQL's.
  *
- * - a managed campaign that is not active (status 1) gets no adds this run (reported);
- * - a campaign whose bounce rate (bounced / leads contacted — the same ratio as
- *   rpt_campaign_health.bounce_rate_pct — once it has contacted `bounceMinContacted` leads) is over
- *   `bounce_block_pct` gets no adds;
+ * - a managed campaign that is not active (status 1, read live from Instantly) gets no adds this run;
+ * - a campaign int_campaign_health marks `is_bounce_blocked` (its bounce rate, judged once it has
+ *   contacted bounce_min_contacted leads, is over bounce_block_pct) gets no adds;
  * - a drain larger than `max_drain_fraction` of the inventory aborts the run unless `--force`
  *   (a broken rule or a bad snapshot must not empty the campaigns);
  * - an empty leads source aborts the run unless `--force` (a failed upstream load looks like this).
  */
 
-export interface CampaignHealthInput {
+export interface CampaignStatusInput {
   campaignId: string;
   segment: string;
   /** Instantly status: 1 active; anything else gets no adds. */
   status: number;
-  /** Leads contacted at least once (analytics contacted_count). */
-  contacted: number;
-  bounced: number;
 }
 
 export interface GuardInput {
-  campaigns: CampaignHealthInput[];
-  bounceBlockPct: number;
-  /** Contacted leads below which the bounce rate is not judged (too few to mean anything). */
-  bounceMinContacted: number;
+  campaigns: CampaignStatusInput[];
+  /** int_campaign_health rows of the managed campaigns (a campaign without one is not judged). */
+  health: readonly CampaignHealth[];
   /** Drains this run would do. */
   drainCount: number;
   /** Leads held by the managed campaigns (push_budget.active_inventory). */
@@ -51,6 +48,7 @@ export const CAMPAIGN_STATUS_ACTIVE = 1;
 export function evaluateGuards(input: GuardInput): GuardResult {
   const abort: string[] = [];
   const blockedCampaigns: GuardResult["blockedCampaigns"] = {};
+  const health = new Map(input.health.map((h) => [h.campaignId, h]));
   for (const c of input.campaigns) {
     if (c.status !== CAMPAIGN_STATUS_ACTIVE) {
       blockedCampaigns[c.campaignId] = {
@@ -59,11 +57,11 @@ export function evaluateGuards(input: GuardInput): GuardResult {
       };
       continue;
     }
-    const rate = bounceRatePct(c.contacted, c.bounced);
-    if (c.contacted >= input.bounceMinContacted && rate !== undefined && rate > input.bounceBlockPct) {
+    const h = health.get(c.campaignId);
+    if (h?.isBounceBlocked) {
       blockedCampaigns[c.campaignId] = {
         reason: "bounce_rate",
-        detail: `campaign ${c.campaignId} (${c.segment}) bounce rate ${rate.toFixed(2)}% is over bounce_block_pct ${input.bounceBlockPct}%: no adds to it`,
+        detail: `campaign ${c.campaignId} (${c.segment}) bounce rate ${(h.bounceRatePct ?? 0).toFixed(2)}% is over bounce_block_pct ${h.bounceBlockPct}%: no adds to it`,
       };
     }
   }
@@ -80,9 +78,4 @@ export function evaluateGuards(input: GuardInput): GuardResult {
   return input.force
     ? { abort: [], overridden: abort, blockedCampaigns }
     : { abort, overridden: [], blockedCampaigns };
-}
-
-/** Bounce rate in percent, undefined when nobody was contacted. */
-export function bounceRatePct(contacted: number, bounced: number): number | undefined {
-  return contacted > 0 ? (bounced / contacted) * 100 : undefined;
 }

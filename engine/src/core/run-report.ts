@@ -72,7 +72,7 @@ export interface RunReport {
   drain: {
     /** Leads of managed campaigns in the snapshot the run classified. */
     analyzed: number;
-    /** Leads kept because they are still in their sequence (replaces the seeds' 24-hour skip count). */
+    /** Leads kept because they are still in their sequence (replaces the old 24-hour skip count, which counted leads, not reasons). */
     kept: number;
     /** drain_queue rows. */
     identified: number;
@@ -110,8 +110,8 @@ export interface RunReport {
   errorsByPhase?: { drain?: Record<string, number>; push?: Record<string, number> };
 
   /**
-   * Wall time of each phase in ms, when the loop measured it. The seeds report a duration and a
-   * leads-per-minute rate per message; without a phase time the messages use the whole run's time.
+   * Wall time of each phase in ms, when the loop measured it. The messages report a duration and a
+   * leads-per-minute rate each; without a phase time the messages use the whole run's time.
    */
   phaseDurationsMs?: { drain?: number; push?: number };
 }

@@ -2,7 +2,7 @@ import { ExitCode } from "./errors.ts";
 import type { RunStatus } from "./run-report.ts";
 
 /**
- * A run's status from what actually happened (DESIGN §6): `failed` on a fatal error (or a guard that
+ * A run's status from what actually happened: `failed` on a fatal error (or a guard that
  * aborted the run), `partial` when any row ended `rejected` or `failed`, `succeeded` otherwise —
  * never `succeeded` with a failed row hidden inside (the "success that hides failed rows" complaint of
  * every reverse-ETL tool). `skipped` is for a run that did not act at all by design (lock held).

@@ -29,7 +29,7 @@ export type BulkAddRowStatus =
   | "not_created"
   | "unconfirmed";
 
-/** The `sync_changelog.state` a row maps to (DESIGN §4). */
+/** The `sync_changelog.state` a row maps to (the states of warehouse/tables.ts sync_changelog.state). */
 export type ChangelogState = "succeeded" | "skipped" | "rejected" | "invalid" | "failed";
 
 export interface BulkAddRowOutcome {

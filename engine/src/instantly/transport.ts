@@ -2,7 +2,7 @@
  * One HTTP exchange with Instantly, made safe: every attempt goes through the workspace rate budget
  * and the circuit breaker, is counted in the stats, and ends as a response or one typed error.
  *
- * Retry rules (reference §1.3–§1.5, DESIGN §6):
+ * Retry rules (each with its reason):
  * - 429: wait `Retry-After` (seconds or HTTP date; the whole budget pauses, the limit is per workspace)
  *   or exponential backoff with jitter; NOT counted as an attempt (bounded by `max429Waits`). A 429 is
  *   a refusal before processing, so it is retried for every operation, writes included.

@@ -21,7 +21,8 @@ import { detectFormat, type FileFormat, quoteIdent, type SourceColumn, stageFile
  * blank is refused (a wrong column, most likely).
  *
  * Extra columns of a leads file are kept: they are added to the raw leads table as VARCHAR columns
- * (DESIGN.md section 4: "extra columns are carried into custom_variables", which the SQL packs).
+ * so the SQL can pack them into the lead's Instantly custom variables
+ * (definitions/outputs/push_queue.sqlx `custom_variables`).
  * Extra columns of a DNC file are ignored and reported.
  */
 

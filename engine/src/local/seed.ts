@@ -19,7 +19,7 @@ export { defaultSeed, dncPerLead, startOfUtcDay };
 export interface SeedOptions {
   /** Lead rows to generate (default 300,000 in the CLI). */
   leads: number;
-  /** DNC entries; default 4% of the leads (12,000 for 300,000), like the seeds' 11.7k for 292k. */
+  /** DNC entries; default 4% of the leads (12,000 for 300,000), about the share a real list of 292k had (11.7k). */
   dnc?: number;
   /** PRNG seed (unsigned 32-bit integer, default 1): same seed and asOf = identical tables. */
   seed?: number;

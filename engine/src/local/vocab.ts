@@ -1,5 +1,5 @@
 /**
- * Word lists and weights for synthetic merchants and contacts. Shaped after the seeds' merchants:
+ * Word lists and weights for synthetic merchants and contacts. Shaped after a real team's leads:
  * Shopify-style stores (mostly US, some CA/GB/AU), founders and small teams, role inboxes and
  * free-mail addresses. The free-mail, disposable and role lists overlap `includes/rules.js` on
  * purpose, so the seeded data exercises those rules.

@@ -1,3 +1,4 @@
+import type { CampaignHealth } from "../core/campaign-health.ts";
 import type { RunReport } from "../core/run-report.ts";
 import { formatClock, formatClock24, formatCount, formatPercent, percentOf, round1 } from "./format.ts";
 import type { MessageDoc, OutgoingMessage } from "./message.ts";
@@ -21,9 +22,9 @@ export interface AlertThresholds {
   verificationMinPct: number;
   /** (rejected + failed) / attempted rows above this → alert. */
   rowFailureMaxPct: number;
-  /** Campaign bounced / sent above this → alert. */
+  /** A campaign's bounce rate (int_campaign_health.bounce_rate_pct) above this → alert. */
   bounceMaxPct: number;
-  /** Campaigns with fewer sent emails are not judged (one bounce of ten is noise). */
+  /** Campaigns with fewer sent emails do not alert (on top of the model's bounce_min_contacted). */
   bounceMinSent: number;
   /** No succeeded-or-partial run for this long → alert. */
   noSuccessHours: number;
@@ -40,13 +41,11 @@ export const defaultAlertThresholds: AlertThresholds = {
   noSuccessHours: 6,
 };
 
-/** Bounce figures of one campaign (from the latest instantly_campaigns snapshot). */
-export interface CampaignBounce {
-  campaignId: string;
-  campaignName?: string;
-  sent: number;
-  bounced: number;
-}
+/** A campaign's bounce figures as the alert reads them: int_campaign_health's rate, never its own. */
+export type CampaignBounce = Pick<
+  CampaignHealth,
+  "campaignId" | "campaignName" | "contacted" | "sent" | "bounced" | "bounceRatePct"
+>;
 
 export type AlertLevel = "warning" | "critical";
 
@@ -141,7 +140,9 @@ export function measureAlerts(report: RunReport, input: MeasureInput = {}): Aler
   });
 
   for (const c of input.campaignHealth ?? []) {
-    const pct = c.sent >= Math.max(1, t.bounceMinSent) ? percentOf(c.bounced, c.sent) : undefined;
+    // The rate is SQL's and already NULL until the campaign has contacted bounce_min_contacted leads.
+    const judged = c.bounceRatePct !== null && c.sent >= Math.max(1, t.bounceMinSent);
+    const pct = judged ? (c.bounceRatePct ?? undefined) : undefined;
     const name = c.campaignName ?? c.campaignId;
     out.push({
       key: `bounce_rate:${c.campaignId}`,
@@ -151,7 +152,7 @@ export function measureAlerts(report: RunReport, input: MeasureInput = {}): Aler
       level: "critical",
       raisedTitle: `Bounce rate above ${t.bounceMaxPct}% in ${name}`,
       clearedTitle: `Bounce rate back under ${t.bounceMaxPct}% in ${name}`,
-      detail: `${name}: ${formatCount(c.bounced)} bounced of ${formatCount(c.sent)} sent (${formatPercent(pct)})`,
+      detail: `${name}: ${formatCount(c.bounced)} bounced of ${formatCount(c.contacted)} contacted (${formatPercent(pct)})`,
     });
   }
 
@@ -206,7 +207,7 @@ export function evaluateAlerts(
   return out;
 }
 
-/** The alert as a message (all variants), seed-style: title line, one details section, logs link. */
+/** The alert as a message (all variants), in the run messages' layout: title line, one details section, logs link. */
 export function renderAlertMessage(
   transition: AlertTransition,
   report: RunReport,

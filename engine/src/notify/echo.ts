@@ -3,14 +3,14 @@ import type { OutgoingMessage } from "./message.ts";
 import type { AdapterConfig, DeliveryResult, Notifier } from "./port.ts";
 
 /**
- * The team's Echo service, both ways the seeds describe:
+ * The team's Echo service, through either of its two APIs:
  *
- * - Messages API (seed 001, live today): `POST {base}/api/v1/messages` with
+ * - Messages API (the one in use): `POST {base}/api/v1/messages` with
  *   `{title, content, recipients: [channel]}` and `Authorization: Bearer <ECHO_API_TOKEN>`, which
  *   returns the message with its `id`; then `POST {base}/api/v1/messages/{id}/send`. Each step has
  *   its own retries, and a failed send is retried with the SAME id — a retry never creates a second
  *   message.
- * - External endpoint (seed 000): `POST {base}/api/v1/messages/external` with `X-API-Key` and
+ * - External endpoint (the older one, still accepted): `POST {base}/api/v1/messages/external` with `X-API-Key` and
  *   `{notification_type, title, channel, notification_data}`; Echo renders the blocks itself.
  */
 

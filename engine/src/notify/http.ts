@@ -8,7 +8,7 @@ import { redactDeep, redactText } from "./pii.ts";
  * Errors are described by `label` (never the URL: a Slack webhook URL is itself the secret).
  */
 export interface RetryPolicy {
-  /** Total tries including the first (the seeds: 3). */
+  /** Total tries including the first (3 by default: a short outage passes, a dead endpoint costs seconds, not minutes). */
   attempts: number;
   /** First backoff; doubles each retry, ±25 % jitter. */
   baseDelayMs: number;

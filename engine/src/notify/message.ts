@@ -10,9 +10,9 @@ export type MessageKind = "sync" | "drain" | "alert";
 export interface MessageSection {
   emoji: string;
   heading: string;
-  /** Text after the heading on the same line (the seeds' "⚠️ **Issues**: 4 API timeouts"). */
+  /** Text after the heading on the same line (e.g. "⚠️ **Issues**: 4 API timeouts"). */
   summary?: string;
-  /** Lines as the seeds print them, usually starting with "• ". Plain text, no markup. */
+  /** Lines as the messages print them, usually starting with "• ". Plain text, no markup. */
   lines: string[];
 }
 
@@ -33,17 +33,17 @@ export type SlackBlock = Record<string, unknown> & { type: string };
 /** Everything an adapter may need, rendered once per message. */
 export interface OutgoingMessage {
   kind: MessageKind;
-  /** Seed 001 title (Echo messages API): "Cold Email Sync Complete - 2:30 PM EST". */
+  /** Title for the Echo messages API: "Cold Email Sync Complete - 2:30 PM EST". */
   title: string;
-  /** Seed 000 title (Echo external endpoint): "Cold Email Sync - 14:30 EST". */
+  /** Title for the Echo external endpoint: "Cold Email Sync - 14:30 EST". */
   shortTitle: string;
-  /** The seed-format text with **bold** and [link](url): Echo `content`. */
+  /** The message text with **bold** and [link](url): Echo `content`. */
   text: string;
   /** The same for a terminal: no markup. */
   terminalText: string;
   /** Slack incoming-webhook body parts: mrkdwn fallback text and Block Kit blocks, within Slack limits. */
   slack: { text: string; blocks: SlackBlock[] };
-  /** Seed 000 `notification_data` (what Echo's transformer reads). */
+  /** The Echo external endpoint's `notification_data` (what Echo's transformer reads). */
   notificationData: Record<string, unknown>;
   /** Alert key when kind is "alert" (for the alert store). */
   alertKey?: string;

@@ -72,7 +72,7 @@ export function syncNotificationData(report: RunReport): Record<string, unknown>
 }
 
 /** The Echo transformer's drain keys for the reason codes that have one; other reasons keep their code. */
-const seedReasonKeys: Record<string, string> = { bounced: "bounced_hard", stale: "stale_active" };
+const echoReasonKeys: Record<string, string> = { bounced: "bounced_hard", stale: "stale_active" };
 
 /**
  * The Echo external endpoint's drain `notification_data`, field for field, except: `leads_skipped_24hr` →
@@ -88,7 +88,7 @@ export function drainNotificationData(report: RunReport): Record<string, unknown
     unsubscribed: 0,
     stale_active: 0,
   };
-  for (const [code, n] of Object.entries(d.byReason)) classifications[seedReasonKeys[code] ?? code] = n;
+  for (const [code, n] of Object.entries(d.byReason)) classifications[echoReasonKeys[code] ?? code] = n;
   classifications.total_identified = d.identified;
   const ms = phaseMs(report, "drain");
   return {

@@ -26,7 +26,7 @@ export interface NotifyRunOptions {
   notifier: Notifier;
   /** Without a store, alerts are not evaluated (state must live in the warehouse, not memory). */
   alertStore?: AlertStore;
-  /** Per-campaign bounce figures from the latest campaign snapshot. */
+  /** Per-campaign bounce figures from int_campaign_health (the rate is the SQL's). */
   campaignHealth?: CampaignBounce[];
   /** finishedAt of the last succeeded-or-partial apply run before this one. */
   lastSuccessAt?: Date | null;

@@ -37,17 +37,17 @@ export interface RenderOptions {
   staleDays?: number;
 }
 
-/** Seed thresholds: 🟢 under 70 %, 🟡 under 90 %, 🔴 from 90 % (capacity utilisation). */
+/** Thresholds of the existing messages: 🟢 under 70 %, 🟡 under 90 %, 🔴 from 90 % (capacity utilisation). */
 export function capacityEmoji(utilizationPct: number): string {
   return utilizationPct < 70 ? "🟢" : utilizationPct < 90 ? "🟡" : "🔴";
 }
 
-/** Seed thresholds: ✨ from 90 %, ⚠️ from 80 %, 🚨 under 80 % (verification success). */
+/** Thresholds of the existing messages: ✨ from 90 %, ⚠️ from 80 %, 🚨 under 80 % (verification success). */
 export function verificationEmoji(successPct: number): string {
   return successPct >= 90 ? "✨" : successPct >= 80 ? "⚠️" : "🚨";
 }
 
-/** The run's headline word for its status (the seeds only show "Complete"). */
+/** The run's headline word for its status (the existing messages only said "Complete", which hid failures). */
 function outcome(report: RunReport): string {
   if (report.mode === "plan") return "Plan (nothing written)";
   if (report.status === "failed") return "Failed";
@@ -190,7 +190,7 @@ export function syncDoc(report: RunReport, options: RenderOptions): MessageDoc {
   };
 }
 
-/** Labels for drain reason codes (includes/rules.js); the first five are the seeds' and always shown. */
+/** Labels for drain reason codes (includes/rules.js); the first five are the existing messages' and always shown. */
 function reasonLabels(staleDays?: number): Array<[string, string]> {
   return [
     ["completed", "✅ Completed sequences"],
@@ -207,7 +207,7 @@ function reasonLabels(staleDays?: number): Array<[string, string]> {
     ["suppressed", "🔒 Now in DNC"],
   ];
 }
-const SEED_REASONS = 5;
+const ALWAYS_SHOWN_REASONS = 5;
 
 /** The drain message as a document. */
 export function drainDoc(report: RunReport, options: RenderOptions): MessageDoc {
@@ -215,7 +215,7 @@ export function drainDoc(report: RunReport, options: RenderOptions): MessageDoc 
   const labels = reasonLabels(options.staleDays);
   const known = new Set(labels.map(([code]) => code));
   const breakdown = labels
-    .filter(([code], i) => i < SEED_REASONS || (d.byReason[code] ?? 0) > 0)
+    .filter(([code], i) => i < ALWAYS_SHOWN_REASONS || (d.byReason[code] ?? 0) > 0)
     .map(([code, label]) => `• ${label}: ${formatCount(d.byReason[code] ?? 0)}`);
   const others = Object.entries(d.byReason)
     .filter(([code, n]) => !known.has(code) && n > 0)
@@ -282,7 +282,7 @@ export function toOutgoing(
   };
 }
 
-/** The sync message (seed titles: "Cold Email Sync Complete - 2:30 PM EST" / "Cold Email Sync - 14:30 EST"). */
+/** The sync message (titles: "Cold Email Sync Complete - 2:30 PM EST" / "Cold Email Sync - 14:30 EST"). */
 export function renderSyncMessage(report: RunReport, options: RenderOptions): OutgoingMessage {
   const doc = syncDoc(report, options);
   return toOutgoing(

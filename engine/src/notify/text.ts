@@ -2,10 +2,11 @@ import type { MessageDoc } from "./message.ts";
 import { slackLimits, truncateLines } from "./slack-limits.ts";
 
 /**
- * A MessageDoc as text, in the seed layout: a title line, then one paragraph per section
+ * A MessageDoc as text, in the layout of the team's existing run messages (pinned in
+ * test/notify/render.test.ts): a title line, then one paragraph per section
  * ("📊 **Capacity Status**" + bullets), then the "🔗 [View Logs](url)" line.
  *
- * - `markdown`: exactly the seeds' style (**bold**, [label](url)) — Echo's `content`.
+ * - `markdown`: that layout's markdown (**bold**, [label](url)) — Echo's `content`.
  * - `slack`: Slack mrkdwn (*bold*, <url|label>, &<> escaped) — the webhook's fallback `text`.
  * - `terminal`: no markup, for the console.
  */

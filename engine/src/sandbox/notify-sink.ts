@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { validateSlackPayload } from "../notify/slack-limits.ts";
 
 /**
- * A local stand-in for the two places run messages go: the team's Echo API (both the messages API
- * of seed 001 and the external endpoint of seed 000) and a Slack incoming webhook. It answers like
+ * A local stand-in for the two places run messages go: the team's Echo API (both its messages API
+ * and its older external endpoint, notify/echo.ts) and a Slack incoming webhook. It answers like
  * them (ids, "ok", FastAPI-style 401/404/422 bodies, Slack's `invalid_blocks`), records every
  * request so the demo can show what was posted and tests can assert on it, and fails on demand.
  * Loopback only; nothing here talks to the network.
@@ -41,7 +41,7 @@ export interface NotifySinkOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
-  /** Bearer token the Echo messages API requires; unset = any (seed 001: "no authentication required"). */
+  /** Bearer token the Echo messages API requires; unset = any (the messages API may run without authentication on a private network). */
   echoToken?: string;
   /** X-API-Key the external endpoint requires; unset = any non-empty key. */
   echoApiKey?: string;

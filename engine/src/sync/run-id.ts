@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 
 /**
  * Run ids: `<mode>-<UTC yyyymmddThhmmss>-<6 hex>` — sortable by time, readable in a dashboard, unique
- * across machines. The pull's run id is part of every action id (engine/src/core/action-id.ts).
+ * across machines. The pull's run id is part of every action id (includes/sql.js `actionId`), so the same
+ * lead gets a new action each pull and a retry within a pull keeps its id.
  */
 export function newRunId(mode: "pull" | "plan" | "apply", now = new Date()): string {
   const stamp = now

@@ -52,7 +52,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 }
 
 /**
- * The notify hook apply calls at its end: seed-format messages + alerts; returns warnings.
+ * The notify hook apply calls at its end: run messages + alerts; returns warnings.
  * `write` redirects the console notifier (default stderr), e.g. to stdout for the demo.
  */
 export function notifyHook(
@@ -65,12 +65,7 @@ export function notifyHook(
     const result = await notifyRun(report, {
       notifier: createNotifier(env, options.write ? { write: options.write } : {}),
       alertStore: createWarehouseAlertStore(warehouse),
-      campaignHealth: context.campaigns.map((m) => ({
-        campaignId: m.campaign.id.toLowerCase(),
-        campaignName: m.campaign.name,
-        sent: m.analytics?.emails_sent_count ?? 0,
-        bounced: m.analytics?.bounced_count ?? 0,
-      })),
+      campaignHealth: context.health,
       lastSuccessAt: await readLastSuccessAt(warehouse, report.startedAt),
       env,
       staleDays: settings.vars.stale_days,

@@ -2,8 +2,7 @@ with
 
 campaigns as (
 
-    select * from `cold-email-local.cold_email_staging.stg_instantly_campaigns`
-    where is_latest_snapshot
+    select * from `cold-email-local.cold_email_staging.int_campaign_health`
 
 ),
 
@@ -39,21 +38,21 @@ final as (
         segment,
         is_managed,
         status,
-        recorded_at as snapshot_at,
+        snapshot_at,
         contacted_count,
         emails_sent_count,
         bounced_count,
         reply_count,
         unsubscribed_count,
         completed_count,
-        SAFE_DIVIDE(100.0 * bounced_count, contacted_count) as bounce_rate_pct,
+        bounce_rate_pct,
         SAFE_DIVIDE(100.0 * reply_count, contacted_count) as reply_rate_pct,
         SAFE_DIVIDE(100.0 * unsubscribed_count, contacted_count) as unsubscribe_rate_pct,
         leads_held,
         24000 as inventory_cap,
         SAFE_DIVIDE(100.0 * leads_held, 24000) as cap_share_pct,
         SAFE_DIVIDE(100.0 * sum(case when is_managed then leads_held else 0 end) over (), 24000) as total_utilisation_pct,
-        coalesce(SAFE_DIVIDE(100.0 * bounced_count, contacted_count) > 3, false) as is_bounce_blocked
+        is_bounce_blocked
 
     from joined
 

@@ -2,6 +2,7 @@ import { isSettled } from "../../core/action-state.ts";
 import { varMismatches } from "../../core/computed-with.ts";
 import { UserError } from "../../core/errors.ts";
 import { evaluateGuards } from "../../core/guards.ts";
+import { readCampaignHealth } from "../campaign-health.ts";
 import { checkKey, loadManagedCampaigns } from "../preflight.ts";
 import {
   isPullComplete,
@@ -15,7 +16,8 @@ import type { Preflight, RunContext, RunInputs } from "./context.ts";
 
 /**
  * The checks before anything is written. Freshness: the action tables must come from the latest
- * pull, that pull must have completed, and a plan must belong to it. Preflight: the key works, the
+ * pull, that pull must have completed, and a plan must belong to it; push_budget and
+ * int_campaign_health must have been computed with this run's vars. Preflight: the key works, the
  * campaigns exist; the guards decide which campaigns get no adds and whether the run must stop.
  */
 export async function checkFreshness(ctx: RunContext): Promise<RunInputs> {
@@ -39,8 +41,9 @@ export async function checkFreshness(ctx: RunContext): Promise<RunInputs> {
     );
   }
   checkVars(ctx, budget.computedWith);
+  const health = await readCampaignHealth(warehouse, ctx.settings);
   ctx.source.checkCurrent(pull.runId, ctx.settings);
-  return { pull, budget, prior: await readPriorStates(warehouse, pull) };
+  return { pull, budget, health, prior: await readPriorStates(warehouse, pull) };
 }
 
 export async function preflight(ctx: RunContext, inputs: RunInputs): Promise<Preflight> {
@@ -51,22 +54,13 @@ export async function preflight(ctx: RunContext, inputs: RunInputs): Promise<Pre
   if (ctx.phases.push) await requireSuppressedNow(warehouse);
   const pendingDrains = drainRows.filter((d) => !isSettled(inputs.prior.get(d.action_id)));
   const hasSource = await sourceHasLeads(warehouse, settings);
-  const bounceMinContacted = Number(settings.rawVars.bounce_min_contacted ?? "20");
-  if (!Number.isFinite(bounceMinContacted) || bounceMinContacted < 0) {
-    throw new UserError(
-      `workflow_settings.yaml var bounce_min_contacted must be a number >= 0, got ${JSON.stringify(settings.rawVars.bounce_min_contacted)}`,
-    );
-  }
   const guards = evaluateGuards({
     campaigns: campaigns.map((m) => ({
       campaignId: m.campaign.id.toLowerCase(),
       segment: m.segment.name,
       status: m.campaign.status,
-      contacted: m.analytics?.contacted_count ?? 0,
-      bounced: m.analytics?.bounced_count ?? 0,
     })),
-    bounceBlockPct: settings.vars.bounce_block_pct,
-    bounceMinContacted,
+    health: inputs.health,
     drainCount: pendingDrains.length,
     inventory: inputs.budget.activeInventory,
     maxDrainFraction: settings.vars.max_drain_fraction,
@@ -81,7 +75,7 @@ export async function preflight(ctx: RunContext, inputs: RunInputs): Promise<Pre
     ctx.log(`guard overridden by --force: ${text}`);
     ctx.warnings.push(`overridden by --force: ${text}`);
   }
-  return { campaigns, guards, drainRows };
+  return { campaigns, health: inputs.health, guards, drainRows };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Settings } from "../../config/settings.ts";
+import type { CampaignHealth } from "../../core/campaign-health.ts";
 import type { CapacityResult } from "../../core/capacity.ts";
 import { now } from "../../core/clock.ts";
 import { UserError } from "../../core/errors.ts";
@@ -45,6 +46,8 @@ export interface RunContext {
 export interface RunInputs {
   pull: PullInfo;
   budget: PushBudget;
+  /** int_campaign_health of the managed campaigns: the bounce verdicts the guard and the alert read. */
+  health: CampaignHealth[];
   /** Latest state per action id from earlier applies of the same pull. */
   prior: Map<string, PriorState>;
 }
@@ -52,6 +55,7 @@ export interface RunInputs {
 /** After preflight: Instantly's view of the managed campaigns and the guards' verdict. */
 export interface Preflight {
   campaigns: ManagedCampaign[];
+  health: CampaignHealth[];
   guards: GuardResult;
   drainRows: DrainRow[];
 }

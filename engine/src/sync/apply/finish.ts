@@ -87,7 +87,12 @@ export async function finish(
   }
   if (ctx.mode === "apply" && ctx.options.onReport) {
     try {
-      ctx.warnings.push(...(await ctx.options.onReport(report, { campaigns: pre?.campaigns ?? [] })));
+      ctx.warnings.push(
+        ...(await ctx.options.onReport(report, {
+          campaigns: pre?.campaigns ?? [],
+          health: pre?.health ?? [],
+        })),
+      );
     } catch (error) {
       ctx.warnings.push(`notification failed: ${describeFatal(error)}`);
     }

@@ -1,4 +1,5 @@
 import type { Settings } from "../../config/settings.ts";
+import type { CampaignHealth } from "../../core/campaign-health.ts";
 import type { CapacityResult } from "../../core/capacity.ts";
 import type { GuardResult } from "../../core/guards.ts";
 import type { Plan, PlannedAction } from "../../core/plan.ts";
@@ -41,6 +42,8 @@ export interface ApplyOptions {
 
 export interface ReportContext {
   campaigns: ManagedCampaign[];
+  /** int_campaign_health rows read by this run (empty when it stopped before preflight). */
+  health: CampaignHealth[];
 }
 
 export interface ApplyResult {

@@ -1,0 +1,52 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import madge from "madge";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../engine/src/config/paths.ts";
+
+/**
+ * The structure rules of engine/src that a reader relies on (`npm run check:structure` runs this file):
+ * no import cycle, so every module can be read after the ones it imports; no file over 400 lines, so
+ * each stays small enough to own one thing.
+ */
+const SRC = path.join(repoRoot(), "engine", "src");
+const TSCONFIG = path.join(repoRoot(), "tsconfig.json");
+const MAX_LINES = 400;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+const graphOf = (dir: string) => madge(dir, { fileExtensions: ["ts"], tsConfig: TSCONFIG });
+
+describe("engine/src structure", () => {
+  it("has no import cycle (madge, every import resolved)", async () => {
+    const graph = await graphOf(SRC);
+    // An import madge cannot resolve would hide a cycle through it: every .ts file must be a node.
+    expect(graph.warnings().skipped).toEqual([]);
+    const tsFiles = filesUnder(SRC).filter((f) => f.endsWith(".ts"));
+    expect(Object.keys(graph.obj()).length).toBe(tsFiles.length);
+    expect(graph.circular()).toEqual([]);
+  }, 120_000);
+
+  it("the cycle check finds a cycle when there is one", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "structure-"));
+    writeFileSync(path.join(dir, "a.ts"), 'import { b } from "./b.ts";\nexport const a = () => b;\n');
+    writeFileSync(path.join(dir, "b.ts"), 'import { a } from "./a.ts";\nexport const b = () => a;\n');
+    writeFileSync(path.join(dir, "c.ts"), 'import { a } from "./a.ts";\nexport const c = a;\n');
+    const graph = await graphOf(dir);
+    expect(graph.circular()).toEqual([["a.ts", "b.ts"]]);
+  }, 60_000);
+
+  it(`has no file over ${MAX_LINES} lines`, () => {
+    const files = filesUnder(SRC);
+    expect(files.length).toBeGreaterThan(100);
+    const over = files
+      .map((f) => ({ file: path.relative(SRC, f), lines: readFileSync(f, "utf8").split("\n").length - 1 }))
+      .filter((f) => f.lines > MAX_LINES);
+    expect(over).toEqual([]);
+  });
+});
