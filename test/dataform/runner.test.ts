@@ -329,9 +329,9 @@ describe("runGraph: failures", () => {
       ["fx_staging.make_probe", "ok"],
       ["fx_staging.probe", "ok"],
     ]);
-    expect(await rows(w, `SELECT table_type FROM information_schema.tables WHERE table_name = 'probe'`)).toEqual(
-      [{ table_type: "VIEW" }],
-    );
+    expect(
+      await rows(w, `SELECT table_type FROM information_schema.tables WHERE table_name = 'probe'`),
+    ).toEqual([{ table_type: "VIEW" }]);
     expect(await rows(w, `SELECT x FROM fx_staging.probe`)).toEqual([{ x: 2 }]);
   });
 });
