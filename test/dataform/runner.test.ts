@@ -289,6 +289,51 @@ describe("runGraph: failures", () => {
       await rows(w, "SELECT table_type FROM information_schema.tables WHERE table_name = 'stg_people'"),
     ).toEqual([{ table_type: "VIEW" }]);
   });
+
+  it("sees a relation an operation created earlier in the same run (the catalogue is read once)", async () => {
+    const w = await warehouse();
+    // people_scores (a table) runs first and reads the catalogue; then an operation creates a TABLE named
+    // like a view that runs after it. The view must replace that table, so the runner must re-read.
+    const scores = graph.tables.find((t) => t.target.name === "people_scores");
+    const view = graph.tables.find((t) => t.target.name === "stg_people");
+    if (!scores || !view) throw new Error("fixture changed");
+    const op = {
+      ...graph.operations[0],
+      target: { ...view.target, name: "make_probe" },
+      canonicalTarget: undefined,
+      hasOutput: false,
+      queries: ["CREATE TABLE `fx_staging.probe` AS SELECT 1 AS x"],
+      dependencyTargets: [scores.target],
+      disabled: false,
+    } as CompiledGraph["operations"][number];
+    const probe = {
+      ...view,
+      target: { ...view.target, name: "probe" },
+      canonicalTarget: undefined,
+      query: "SELECT 2 AS x",
+      preOps: [],
+      postOps: [],
+      dependencyTargets: [op.target],
+    };
+    const g: CompiledGraph = {
+      ...graph,
+      tables: [...graph.tables, probe],
+      operations: [op],
+      assertions: [],
+      tests: [],
+    };
+    const result = await runGraph(w.conn, g, { actions: ["probe"], includeDependencies: true });
+    expect(result.actions.map((a) => [a.name, a.status])).toEqual([
+      ["fx_staging.stg_people", "ok"],
+      ["fx.people_scores", "ok"],
+      ["fx_staging.make_probe", "ok"],
+      ["fx_staging.probe", "ok"],
+    ]);
+    expect(
+      await rows(w, `SELECT table_type FROM information_schema.tables WHERE table_name = 'probe'`),
+    ).toEqual([{ table_type: "VIEW" }]);
+    expect(await rows(w, `SELECT x FROM fx_staging.probe`)).toEqual([{ x: 2 }]);
+  });
 });
 
 describe("runGraph: Dataform unit tests", () => {

@@ -29,27 +29,64 @@ export async function createTableAs(conn: DuckDBConnection, target: Target, quer
   return count === undefined ? undefined : Number(count);
 }
 
-export async function relationKind(conn: DuckDBConnection, target: Target): Promise<string | undefined> {
-  const prepared = await conn.prepare(
-    "SELECT table_type FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2 " +
-      "AND table_catalog = current_database()",
+/**
+ * The kind (`BASE TABLE` / `VIEW`) of every relation in the database, read in one catalogue query and
+ * kept up to date by the runner as it creates relations: one lookup per action cost a round trip each
+ * (~60 per transform). Anything the runner cannot follow (a failed action's rollback, operations and
+ * pre/post operations, which may create or drop anything) calls `forget()`, and the next lookup reads
+ * the catalogue again.
+ */
+export class RelationKinds {
+  private kinds: Map<string, string> | undefined;
+
+  constructor(private readonly conn: DuckDBConnection) {}
+
+  async of(target: Target): Promise<string | undefined> {
+    this.kinds ??= await readRelationKinds(this.conn);
+    return this.kinds.get(kindKey(target));
+  }
+
+  /** Record what the runner just made (or dropped: undefined). */
+  set(target: Target, kind: "VIEW" | "BASE TABLE" | undefined): void {
+    if (!this.kinds) return;
+    if (kind === undefined) this.kinds.delete(kindKey(target));
+    else this.kinds.set(kindKey(target), kind);
+  }
+
+  forget(): void {
+    this.kinds = undefined;
+  }
+}
+
+// Exact names, like the per-target lookup it replaces (DuckDB stores the name as created).
+const kindKey = (target: Pick<Target, "schema" | "name">) => `${target.schema}\0${target.name}`;
+
+async function readRelationKinds(conn: DuckDBConnection): Promise<Map<string, string>> {
+  const rows = (
+    await conn.runAndReadAll(
+      "SELECT table_schema, table_name, table_type FROM information_schema.tables " +
+        "WHERE table_catalog = current_database()",
+    )
+  ).getRowObjectsJS();
+  return new Map(
+    rows.map((r) => [
+      kindKey({ schema: String(r.table_schema), name: String(r.table_name) }),
+      String(r.table_type),
+    ]),
   );
-  prepared.bindVarchar(1, target.schema);
-  prepared.bindVarchar(2, target.name);
-  const rows = (await prepared.runAndReadAll()).getRowObjectsJS();
-  const kind = rows[0]?.table_type;
-  return typeof kind === "string" ? kind : undefined;
 }
 
 /** A table that became a view (or the reverse) must be dropped first: CREATE OR REPLACE keeps the kind. */
 export async function dropIfKindDiffers(
   conn: DuckDBConnection,
+  kinds: RelationKinds,
   target: Target,
   wanted: "VIEW" | "BASE TABLE",
-) {
-  const kind = await relationKind(conn, target);
+): Promise<void> {
+  const kind = await kinds.of(target);
   if (kind === undefined || kind === wanted) return;
   await conn.run(`DROP ${kind === "VIEW" ? "VIEW" : "TABLE"} ${qualified(target)}`);
+  kinds.set(target, undefined);
 }
 
 export async function tableColumns(conn: DuckDBConnection, target: Target): Promise<string[]> {

@@ -4,10 +4,11 @@ import {
   describeDuckError,
   dropIfKindDiffers,
   elapsed,
+  isBlank,
   maskEmails,
   qualified,
   quoteIdent,
-  relationKind,
+  RelationKinds,
   runAll,
   stripComments,
   stripTrailing,
@@ -100,6 +101,7 @@ export async function runGraph(
 
   const failedOrSkipped = new Map<string, string>();
   const schemasMade = new Set<string>();
+  const kinds = new RelationKinds(conn);
   for (const node of plan) {
     opts.onProgress?.({ kind: "start", name: node.name, type: node.type, index, total });
     const blocker = testsFailed
@@ -119,7 +121,7 @@ export async function runGraph(
           await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(node.target.schema)}`);
           schemasMade.add(node.target.schema);
         }
-        const outcome = await runNode(conn, node, norm, opts);
+        const outcome = await runNode({ conn, kinds, node, norm, opts });
         result = {
           name: node.name,
           type: node.type,
@@ -130,6 +132,8 @@ export async function runGraph(
         };
         if (outcome.failure) result.error = outcome.failure;
       } catch (error) {
+        // A rollback (or a half-run operation) may have undone what the catalogue snapshot records.
+        kinds.forget();
         result = {
           name: node.name,
           type: node.type,
@@ -152,38 +156,51 @@ export async function runGraph(
 
 // ---------------------------------------------------------------------------------------------- actions
 
-async function runNode(
-  conn: DuckDBConnection,
-  node: Node,
-  norm: Norm,
-  opts: RunGraphOptions,
-): Promise<NodeOutcome> {
+interface NodeRun {
+  conn: DuckDBConnection;
+  kinds: RelationKinds;
+  node: Node;
+  norm: Norm;
+  opts: RunGraphOptions;
+}
+
+async function runNode(run: NodeRun): Promise<NodeOutcome> {
+  const { conn, kinds, node, norm } = run;
   switch (node.type) {
     case "view":
-      return runInTransaction(conn, async () => {
-        const a = node.action as TableAction;
-        await dropIfKindDiffers(conn, node.target, "VIEW");
+    case "table": {
+      const a = node.action as TableAction;
+      const kind = node.type === "view" ? "VIEW" : "BASE TABLE";
+      const ops = hasStatements(a.preOps, norm) || hasStatements(a.postOps, norm);
+      // One statement is atomic on its own: the explicit transaction is only for several.
+      const several = ops || !sameOrAbsent(await kinds.of(node.target), kind);
+      const outcome = await runInTransaction(conn, several, async () => {
+        await dropIfKindDiffers(conn, kinds, node.target, kind);
         await runAll(conn, a.preOps, norm);
-        await conn.run(`CREATE OR REPLACE VIEW ${qualified(node.target)} AS\n${norm(a.query)}\n`);
+        let rows: number | undefined;
+        if (node.type === "view")
+          await conn.run(`CREATE OR REPLACE VIEW ${qualified(node.target)} AS\n${norm(a.query)}\n`);
+        else rows = await createTableAs(conn, node.target, norm(a.query), true);
         await runAll(conn, a.postOps, norm);
-        return { details: {} };
+        return { details: rows === undefined ? {} : { rows } };
       });
-    case "table":
-      return runInTransaction(conn, async () => {
-        const a = node.action as TableAction;
-        await dropIfKindDiffers(conn, node.target, "BASE TABLE");
-        await runAll(conn, a.preOps, norm);
-        const rows = await createTableAs(conn, node.target, norm(a.query), true);
-        await runAll(conn, a.postOps, norm);
-        return { details: { rows } };
-      });
-    case "incremental":
-      return runInTransaction(conn, () => runIncremental(conn, node, norm, opts.fullRefresh === true));
+      kinds.set(node.target, kind);
+      if (ddl(norm, a.preOps, a.postOps)) kinds.forget();
+      return outcome;
+    }
+    case "incremental": {
+      const a = node.action as TableAction;
+      const outcome = await runInTransaction(conn, true, () => runIncremental(run));
+      kinds.set(node.target, "BASE TABLE");
+      const ops = [a.preOps, a.postOps, a.incrementalPreOps, a.incrementalPostOps];
+      if (ddl(norm, ...ops)) kinds.forget();
+      return outcome;
+    }
     case "operations": {
       // DuckDB refuses CHECKPOINT inside a transaction that changed data: run it after the commit.
       const queries = (node.action as OperationAction).queries;
       const isCheckpoint = (q: string) => /^(force\s+)?checkpoint$/i.test(stripComments(norm(q)).trim());
-      const outcome = await runInTransaction(conn, async () => {
+      const outcome = await runInTransaction(conn, true, async () => {
         await runAll(
           conn,
           queries.filter((q) => !isCheckpoint(q)),
@@ -192,21 +209,32 @@ async function runNode(
         return { details: {} };
       });
       for (const q of queries.filter(isCheckpoint)) await conn.run(norm(q));
+      if (ddl(norm, queries)) kinds.forget();
       return outcome;
     }
-    case "assertion":
-      return runAssertion(conn, node, norm);
+    case "assertion": {
+      const outcome = await runAssertion(conn, kinds, node, norm);
+      kinds.set(node.target, "VIEW");
+      return outcome;
+    }
   }
 }
 
-async function runIncremental(
-  conn: DuckDBConnection,
-  node: Node,
-  norm: Norm,
-  fullRefresh: boolean,
-): Promise<NodeOutcome> {
+const sameOrAbsent = (kind: string | undefined, wanted: string) => kind === undefined || kind === wanted;
+const hasStatements = (statements: string[], norm: Norm) => statements.some((q) => !isBlank(norm(q)));
+
+/** Whether statements the runner did not write may have created, dropped or renamed a relation. */
+function ddl(norm: Norm, ...lists: string[][]): boolean {
+  return lists.some((list) =>
+    list.some((q) => /(^|;)\s*(create|drop|alter|attach|detach|import|use)\b/i.test(stripComments(norm(q)))),
+  );
+}
+
+async function runIncremental(run: NodeRun): Promise<NodeOutcome> {
+  const { conn, kinds, node, norm } = run;
+  const fullRefresh = run.opts.fullRefresh === true;
   const a = node.action as TableAction;
-  const kind = await relationKind(conn, node.target);
+  const kind = await kinds.of(node.target);
   const rebuild = kind !== "BASE TABLE" || (fullRefresh && !a.protected);
   if (rebuild) {
     if (kind === "VIEW") await conn.run(`DROP VIEW ${qualified(node.target)}`);
@@ -247,11 +275,16 @@ async function runIncremental(
   return { details: { rows, mode } };
 }
 
-async function runAssertion(conn: DuckDBConnection, node: Node, norm: Norm): Promise<NodeOutcome> {
+async function runAssertion(
+  conn: DuckDBConnection,
+  kinds: RelationKinds,
+  node: Node,
+  norm: Norm,
+): Promise<NodeOutcome> {
   const a = node.action as AssertionAction;
   // Like the CLI: the assertion becomes a view in the assertion schema, so failing rows can be inspected.
   const view = qualified(node.target);
-  await dropIfKindDiffers(conn, node.target, "VIEW");
+  await dropIfKindDiffers(conn, kinds, node.target, "VIEW");
   await conn.run(`CREATE OR REPLACE VIEW ${view} AS\n${norm(a.query)}\n`);
   const sample = await conn.runAndReadAll(`SELECT * FROM ${view} LIMIT 5`);
   if (sample.currentRowCount === 0) return { details: { rows: 0 } };
@@ -267,8 +300,10 @@ async function runAssertion(conn: DuckDBConnection, node: Node, norm: Norm): Pro
 
 async function runInTransaction(
   conn: DuckDBConnection,
+  needed: boolean,
   fn: () => Promise<NodeOutcome>,
 ): Promise<NodeOutcome> {
+  if (!needed) return fn();
   await conn.run("BEGIN TRANSACTION");
   try {
     const outcome = await fn();
