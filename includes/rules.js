@@ -299,13 +299,8 @@ const FIELD_LIMITS = { firstName: 100, lastName: 100, companyName: 200, customVa
 /** C0 controls (NUL, tab, newline ...), DEL and C1 controls: never sent to Instantly. */
 const CONTROL_CHARS = "[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]";
 
-/** Every match of `re` in `expr` replaced (BigQuery REGEXP_REPLACE is global; DuckDB needs 'g'). */
-function regexpReplaceAll(expr, re, replacement) {
-  return sql.pick(
-    `regexp_replace(${expr}, ${sql.str(re)}, ${sql.str(replacement)})`,
-    `regexp_replace(${expr}, ${sql.str(re)}, ${sql.str(replacement)}, 'g')`,
-  );
-}
+/** Every match of `re` in `expr` replaced, the same on both engines (includes/sql.js regexpReplace). */
+const regexpReplaceAll = sql.regexpReplace;
 
 /**
  * A text field as sent to Instantly: control characters removed, trimmed, cut to `maxLength`
@@ -357,10 +352,7 @@ function dncEmailKey(expr) {
 
 /** The last two labels of a domain: the equality key of the subdomain join (an exact test follows). */
 function dncDomainKey(expr) {
-  return sql.pick(
-    `regexp_extract(${expr}, ${sql.str("([^.]+\\.[^.]+)$")})`,
-    `nullif(regexp_extract(${expr}, ${sql.str("([^.]+\\.[^.]+)$")}, 1), '')`,
-  );
+  return sql.regexpExtract(expr, "([^.]+\\.[^.]+)$");
 }
 
 /**

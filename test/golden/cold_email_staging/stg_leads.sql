@@ -10,7 +10,7 @@ renamed as (
 
     select
         ---------- ids
-        lower(trim(raw_leads.email)) as email,
+        translate(trim(raw_leads.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
 
         ---------- contact
         nullif(trim(substr(trim(regexp_replace(raw_leads.first_name, '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', '')), 1, 100)), '') as first_name,
@@ -18,9 +18,9 @@ renamed as (
 
         ---------- company
         nullif(trim(substr(trim(regexp_replace(raw_leads.merchant_name, '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', '')), 1, 200)), '') as company_name,
-        lower(nullif(trim(raw_leads.platform_domain), '')) as platform_domain,
-        upper(nullif(trim(raw_leads.state), '')) as state,
-        upper(nullif(trim(raw_leads.country_code), '')) as country_code,
+        translate(nullif(trim(raw_leads.platform_domain), ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as platform_domain,
+        translate(nullif(trim(raw_leads.state), ''), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') as state,
+        translate(nullif(trim(raw_leads.country_code), ''), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') as country_code,
 
         ---------- numerics
         SAFE_CAST(raw_leads.estimated_sales_yearly AS FLOAT64) as estimated_sales_yearly,
@@ -49,9 +49,19 @@ ranked as (
             partition by renamed.email
             order by
                 renamed.updated_at desc nulls last,
-                renamed.company_name,
-                renamed.first_name,
-                renamed.last_name
+                renamed.company_name asc nulls last,
+                renamed.first_name asc nulls last,
+                renamed.last_name asc nulls last,
+                -- the rest of the row: duplicates equal on every column are interchangeable
+                renamed.platform_domain asc nulls last,
+                renamed.state asc nulls last,
+                renamed.country_code asc nulls last,
+                renamed.estimated_sales_yearly asc nulls last,
+                renamed.employee_count asc nulls last,
+                renamed.product_count asc nulls last,
+                renamed.avg_price asc nulls last,
+                renamed.klaviyo_installed_at asc nulls last,
+                renamed.source asc nulls last
         ) as row_in_email
 
     from renamed
