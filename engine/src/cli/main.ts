@@ -1,5 +1,6 @@
 import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
+import { safeMessage } from "../instantly/redact.ts";
 import { explainCloudError } from "./cloud-errors.ts";
 import { checkArgs } from "./strict-args.ts";
 
@@ -89,7 +90,8 @@ export function reportError(raw: unknown): number {
     console.error("  hint: run `engine --help` (or `engine <command> --help`)");
     return ExitCode.usage;
   }
-  console.error(`error: ${e?.message ?? String(error)}`);
+  // An unexpected error may quote a request or a row: no email or secret reaches the terminal or CI log.
+  console.error(`error: ${safeMessage(e?.message ?? String(error), 4000)}`);
   if (process.env.ENGINE_DEBUG) console.error(error);
   else console.error("  (set ENGINE_DEBUG=1 for the stack trace)");
   return ExitCode.failed;

@@ -1,5 +1,5 @@
 /**
- * Per-row outcomes of `POST /leads/add`. The response (reference §3.2) lists only the created rows
+ * Per-row outcomes of `POST /leads/add`. The response (docs/instantly-api-v2.md §3.2) lists only the created rows
  * (`created_leads[].index` → position in our request) and, for the others, per-category COUNTS
  * (`in_blocklist`, `skipped_count`, `duplicated_leads`, `invalid_email_count`, `incomplete_count`,
  * `duplicate_email_count`). Attribution of each not-created row to a category, most reliable first:

@@ -8,7 +8,7 @@ import type { BackoffOptions } from "./transport.ts";
 
 export const DEFAULT_BASE_URL = "https://api.instantly.ai/api/v2";
 export const DEFAULT_USER_AGENT = "cold-email-pipeline/0.1.0";
-/** Documented maxima (reference §2, §3.2, §3.7). */
+/** Documented maxima (docs/instantly-api-v2.md §2, §3.2, §3.7). */
 export const MAX_PAGE_SIZE = 100;
 export const MAX_BULK_ADD = 1000;
 
@@ -21,7 +21,7 @@ export interface InstantlyClientOptions {
   userAgent?: string;
   /** Per-request timeout. @default 30000 */
   timeoutMs?: number;
-  /** Timeout for `POST /leads/list`, which is slow on large workspaces (reference §3.3). @default 120000 */
+  /** Timeout for `POST /leads/list`, which is slow on large workspaces (docs/instantly-api-v2.md §3.3). @default 120000 */
   listTimeoutMs?: number;
   /** Attempts for retryable failures (429s do not count). @default 5 */
   maxAttempts?: number;

@@ -4,7 +4,7 @@
  * stats), `schemas.ts` (response validation), `bulk-add.ts` (per-row outcomes), `errors.ts` (typed
  * outcomes). This file maps operations to endpoints and says, per operation, why it may be retried.
  *
- * Retry reasoning per operation (Instantly has no idempotency keys, reference §1.5):
+ * Retry reasoning per operation (Instantly has no idempotency keys, docs/instantly-api-v2.md §1.5):
  * - reads (GET, and `POST /leads/list` which only filters): always safe → retried.
  * - `POST /leads/add`: retried only with a dedupe flag (`skip_if_in_workspace`, the default, or
  *   `skip_if_in_campaign`): a repeat then skips what the first attempt created instead of duplicating.
@@ -163,7 +163,7 @@ export class InstantlyClient {
 
   /**
    * `GET /campaigns/analytics` for the given campaigns (repeated `ids`; all campaigns when empty).
-   * Returns `[]` for campaigns that have not sent yet (reference §3.12).
+   * Returns `[]` for campaigns that have not sent yet (docs/instantly-api-v2.md §3.12).
    */
   async campaignAnalytics(
     options: { ids?: string[]; startDate?: string; endDate?: string; excludeTotalLeadsCount?: boolean } = {},

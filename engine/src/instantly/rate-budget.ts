@@ -1,6 +1,6 @@
 /**
  * The workspace-wide request budget. Instantly blocks a workspace that exceeds ANY of 100 requests per
- * second or 6,000 per minute, shared by every key and by API v1 + v2 (reference §1.4). One budget must
+ * second or 6,000 per minute, shared by every key and by API v1 + v2 (docs/instantly-api-v2.md §1.4). One budget must
  * therefore gate every request this process sends; `sharedRateBudget()` returns that single instance.
  *
  * Composition (two limits, both checked at send time):
@@ -54,7 +54,7 @@ export interface BudgetClock {
 
 const realClock: BudgetClock = { now: () => performance.now(), sleep: (ms) => sleep(ms) };
 
-/** Documented Instantly limits (reference §1.4). Lower values are allowed, higher are not. */
+/** Documented Instantly limits (docs/instantly-api-v2.md §1.4). Lower values are allowed, higher are not. */
 export const INSTANTLY_LIMITS = { perSecond: 100, perMinute: 6000 } as const;
 
 interface Window {

@@ -1,6 +1,6 @@
 /**
  * zod schemas for every Instantly V2 response this client reads (field names and types from the
- * reference, §3–§5). Objects are `looseObject`: Instantly adds fields over time and we must not break
+ * API reference docs/instantly-api-v2.md, §3–§5). Objects are `looseObject`: Instantly adds fields over time and we must not break
  * on them. Required fields are only those the reference marks required AND that we read; a missing or
  * wrongly typed one is an `InstantlyResponseError` naming the route and the field path
  * (e.g. `items.3.status`), never the value (it may be PII).
@@ -10,7 +10,7 @@ import { type ErrorContext, InstantlyResponseError } from "./errors.ts";
 
 const nullableString = z.string().nullish();
 const nullableNumber = z.number().nullish();
-/** Opaque cursor: a UUID, a timestamp or an email depending on the endpoint (reference §2). */
+/** Opaque cursor: a UUID, a timestamp or an email depending on the endpoint (docs/instantly-api-v2.md §2). */
 const cursor = z.string().nullish();
 
 export const campaignSchema = z.looseObject({
@@ -139,7 +139,7 @@ export const blockListPageSchema = z.looseObject({
 
 /**
  * Bulk create: the spec says `{items, valid_count, invalid_count}`, a doc mirror shows a bare array
- * (reference §3.14, which one is live is unknown) — both are accepted.
+ * (docs/instantly-api-v2.md §3.14, which one is live is unknown) — both are accepted.
  */
 export const blockListBulkCreateSchema = z.union([
   z.looseObject({

@@ -1,5 +1,5 @@
 /**
- * Email verification results (reference §3.13). The API answers `verification_status` ∈
+ * Email verification results (docs/instantly-api-v2.md §3.13). The API answers `verification_status` ∈
  * pending | verified | invalid plus a separate `catch_all` flag (true | false | "pending"); there is no
  * risky/catch-all status. Our warehouse stores one result (`email_verifications.result`):
  * `invalid`, `catch_all` (verified but the domain accepts everything), `verified`, or `pending`

@@ -205,6 +205,7 @@ function reasonLabels(staleDays?: number): Array<[string, string]> {
     ["company_replied", "🏢 Company replied"],
     ["skipped", "⏭️ Skipped by Instantly"],
     ["suppressed", "🔒 Now in DNC"],
+    ["stuck", "⏸️ Stuck (paused too long)"],
   ];
 }
 const ALWAYS_SHOWN_REASONS = 5;

@@ -2,7 +2,7 @@ import { ApiError } from "./api-error.ts";
 import type { ExtraKey } from "./options.ts";
 
 /**
- * API keys and scopes (reference §1.1-1.2). A key is accepted as `Authorization: Bearer <key>`; each
+ * API keys and scopes (docs/instantly-api-v2.md §1.1-1.2). A key is accepted as `Authorization: Bearer <key>`; each
  * route names the resource and action it needs and accepts `<resource>:<action>`, `<resource>:all`,
  * `all:<action>` or `all:all`. 401 for a missing/bad/revoked key, 402 for a workspace without a paid
  * plan, 403 for a missing scope - each in the standard envelope.

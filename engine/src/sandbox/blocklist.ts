@@ -4,7 +4,7 @@ import type { SandboxState } from "./state.ts";
 
 /**
  * Block-list values: an email blocks that address, a bare domain blocks every address at it. The
- * server decides `is_domain` from the value (reference §3.14). Values are stored lower-cased.
+ * server decides `is_domain` from the value (docs/instantly-api-v2.md §3.14). Values are stored lower-cased.
  */
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 

@@ -5,7 +5,7 @@ import type { SandboxState } from "./state.ts";
 /**
  * Building Lead and Campaign objects the way the real API returns them: server-managed fields
  * (status, counters, timestamps, company_domain, organization) filled in, core fields mirrored into
- * `payload` in camelCase next to the custom variables (reference §4 and §3.2).
+ * `payload` in camelCase next to the custom variables (docs/instantly-api-v2.md §4 and §3.2).
  */
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -1,5 +1,5 @@
 /**
- * Wire shapes the sandbox serves, field for field as the reference (§4 Lead, §5 Campaign, §3.13,
+ * Wire shapes the sandbox serves, field for field as docs/instantly-api-v2.md (§4 Lead, §5 Campaign, §3.13,
  * §3.14, §3.15, Workspace) lists them. Objects are stored exactly as they are sent, so a test reading
  * `state` sees what a client would see.
  */

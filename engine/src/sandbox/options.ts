@@ -4,7 +4,7 @@ import { UserError } from "../core/errors.ts";
 /**
  * Everything about the sandbox that a test, a benchmark or the CLI may tune, validated with zod so a
  * typo fails loudly with the option path and the bad value. Defaults model the real API as the
- * reference describes it (instantly-api-v2.md); where the reference marks a behaviour [UNK], the
+ * reference describes it (docs/instantly-api-v2.md); where the reference marks a behaviour [UNK], the
  * `unknown` block lets a test pick either possibility.
  */
 

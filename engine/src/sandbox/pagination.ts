@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { RouteContext } from "./router.ts";
 
 /**
- * Cursor pagination as the real API does it (reference §2): `limit` 1-100 and `starting_after` in,
+ * Cursor pagination as the real API does it (docs/instantly-api-v2.md §2): `limit` 1-100 and `starting_after` in,
  * `{items, next_starting_after?}` out, the cursor being the last item's key (id, or email with
  * distinct_contacts). The last page sometimes still carries a cursor (the follow-up fetch is then
  * empty), per the `lastPageCursor` toggle; an empty page never does.

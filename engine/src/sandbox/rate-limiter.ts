@@ -1,7 +1,7 @@
 import type { RateLimitConfig } from "./options.ts";
 
 /**
- * The workspace-wide limit of the real API (reference §1.4): no more than 100 requests per second
+ * The workspace-wide limit of the real API (docs/instantly-api-v2.md §1.4): no more than 100 requests per second
  * AND 6,000 per minute, shared by every key. Only accepted requests count. `sliding` (default) is the
  * strict reading - any 1,000 ms span holds at most 100 - so a client that is safe here is safe
  * against any windowing the real API might use; `fixed` resets at second/minute boundaries.

@@ -8,7 +8,7 @@ import { validate } from "../validate.ts";
 import { uuid } from "./schemas.ts";
 
 /**
- * Block-list entries (reference §3.14): list with cursor, create, bulk create in either documented
+ * Block-list entries (docs/instantly-api-v2.md §3.14): list with cursor, create, bulk create in either documented
  * response shape (`unknown.blocklistBulkShape`), get, delete, bulk delete.
  */
 

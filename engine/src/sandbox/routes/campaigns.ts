@@ -8,7 +8,7 @@ import { validate } from "../validate.ts";
 import { uuid } from "./schemas.ts";
 
 /**
- * Campaign endpoints (reference §3.11-3.12): list (cursor over ids), get, activate/pause (no body),
+ * Campaign endpoints (docs/instantly-api-v2.md §3.11-3.12): list (cursor over ids), get, activate/pause (no body),
  * create (Draft), and the analytics views computed from the simulation's daily counters - which keep
  * counting for leads deleted later, like the real analytics.
  */
@@ -101,7 +101,7 @@ function selectedCampaigns(ctx: RouteContext, q: AnalyticsQuery) {
   return campaigns;
 }
 
-/** Analytics endpoints answer 400 with a bare `{message}` body (reference §1.3). */
+/** Analytics endpoints answer 400 with a bare `{message}` body (docs/instantly-api-v2.md §1.3). */
 function parseAnalyticsQuery(ctx: RouteContext): AnalyticsQuery {
   try {
     return validate(analyticsQuery, ctx.query, "querystring");

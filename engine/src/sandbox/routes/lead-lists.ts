@@ -6,7 +6,7 @@ import type { Route, RouteContext } from "../router.ts";
 import { validate } from "../validate.ts";
 import { uuid } from "./schemas.ts";
 
-/** Lead lists (reference §3.15): the other target of /leads/add (`list_id`). */
+/** Lead lists (docs/instantly-api-v2.md §3.15): the other target of /leads/add (`list_id`). */
 
 const listQuery = z.object({
   limit: queryInt(1, 100).optional(),

@@ -7,7 +7,7 @@ import type { Route, RouteContext } from "../router.ts";
 import { validate } from "../validate.ts";
 
 /**
- * Single-address email verification (reference §3.13). POST answers the final result at once, or
+ * Single-address email verification (docs/instantly-api-v2.md §3.13). POST answers the final result at once, or
  * `pending` (as the real API does after 10 s); GET polls until the result is final after
  * `pollsUntilFinal` polls. `verification_status` is only pending/verified/invalid; catch-all domains
  * come back verified with `catch_all: true` (tri-state `"pending"` while pending, or a plain boolean

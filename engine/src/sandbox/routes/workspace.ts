@@ -1,6 +1,6 @@
 import type { Route } from "../router.ts";
 
-/** `GET /workspaces/current`: the cheap "is this key valid" check (reference §1.1). */
+/** `GET /workspaces/current`: the cheap "is this key valid" check (docs/instantly-api-v2.md §1.1). */
 export const workspaceRoutes: Route[] = [
   {
     method: "GET",
