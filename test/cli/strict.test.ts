@@ -139,7 +139,8 @@ describe("strict CLI", () => {
       path.join(project, "workflow_settings.yaml"),
       yaml
         .replace('allow_catch_all: "false"', 'allow_catch_all: "maybe"')
-        .replace('bounce_min_contacted: "20"', 'bounce_min_contacted: "twenty"'),
+        .replace('bounce_min_contacted: "20"', 'bounce_min_contacted: "twenty"')
+        .replace('# alert_capacity_warn_pct: "80"', 'alert_capacity_warn_pct: "lots"'),
     );
     process.env.ENGINE_PROJECT_DIR = project;
     try {
@@ -150,6 +151,7 @@ describe("strict CLI", () => {
           'vars.allow_catch_all must be "true" or "false", got "maybe" (from workflow_settings.yaml)',
         );
         expect(r.stderr).toContain('vars.bounce_min_contacted must be a whole number >= 0, got "twenty"');
+        expect(r.stderr).toMatch(/vars\.alert_capacity_warn_pct .*"lots"/);
       }
     } finally {
       delete process.env.ENGINE_PROJECT_DIR;

@@ -2195,6 +2195,8 @@ select * from final;
 -- task: statement
 create or replace table `cold-email-local.cold_email_staging.int_lead_eligibility` as
 
+
+
 with
 
 leads as (
@@ -2350,10 +2352,25 @@ checked as (
             when joined.email_cooldown_until is not null then 'cooling_down'
             when joined.domain_cooldown_until is not null then 'company_cooling_down'
             when not false and joined.verification_result = 'catch_all'
-                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY)
-                then 'catch_all'
+                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY) then 'catch_all'
             when joined.segment is null then 'no_segment'
-        end as ineligible_reason
+        end as ineligible_reason,
+        nullif(
+            rtrim(concat(
+                case when coalesce(not joined.is_valid_email, false) then 'invalid_email,' else '' end,
+                case when coalesce(joined.suppression_reason is not null, false) then 'suppressed,' else '' end,
+                case when coalesce(true and joined.is_disposable, false) then 'disposable,' else '' end,
+                case when coalesce(true and joined.is_role_account, false) then 'role_account,' else '' end,
+                case when coalesce(false and joined.is_free_mail, false) then 'free_mail,' else '' end,
+                case when coalesce(joined.is_in_flight, false) then 'in_instantly,' else '' end,
+                case when coalesce(joined.email_cooldown_until is not null, false) then 'cooling_down,' else '' end,
+                case when coalesce(joined.domain_cooldown_until is not null, false) then 'company_cooling_down,' else '' end,
+                case when coalesce(not false and joined.verification_result = 'catch_all'
+                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), false) then 'catch_all,' else '' end,
+                case when coalesce(joined.segment is null, false) then 'no_segment,' else '' end
+            ), ','),
+            ''
+        ) as failed_rules
 
     from joined
 
@@ -2391,6 +2408,7 @@ final as (
                 false
             ) as needs_verification,
         ineligible_reason,
+        failed_rules,
         ineligible_reason is null as is_eligible
 
     from checked

@@ -392,3 +392,21 @@ describe("scores", () => {
     expect(await queuedEmails(s)).toEqual(["max@score1.com", "mid@score2.com", "min@score3.com"]);
   });
 });
+
+describe("failed_rules", () => {
+  it("lists every rule a lead fails in order, the first of them being ineligible_reason", async () => {
+    await leads(s, [{ email: "info@shut.com" }, { email: "ann@open.com" }]);
+    await insert(s, "cold_email_raw", "dnc_list", [
+      { value: "shut.com", kind: "domain", reason: "customer", added_at: daysAgo(3) },
+    ]);
+    await run(s);
+    const found = await rows(
+      s,
+      `select email, ineligible_reason, failed_rules from "cold_email_staging"."int_lead_eligibility" order by email`,
+    );
+    expect(found).toEqual([
+      { email: "ann@open.com", ineligible_reason: null, failed_rules: null },
+      { email: "info@shut.com", ineligible_reason: "suppressed", failed_rules: "suppressed,role_account" },
+    ]);
+  });
+});

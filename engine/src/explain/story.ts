@@ -179,60 +179,66 @@ function ruleChecks(
   const active = (scope: string) => cooldowns.find((c) => c.scope === scope && c.is_cooling_down === true);
   const emailCooldown = active("email");
   const domainCooldown = lead.is_free_mail === true ? undefined : active("domain");
-  const switched = (on: boolean, fails: boolean) => (on ? !fails : null);
+  // Pass/fail per rule is SQL's (int_lead_eligibility.failed_rules); a rule a var switches off shows as null.
+  const failed = new Set(
+    String(e.failed_rules ?? "")
+      .split(",")
+      .filter(Boolean),
+  );
+  const check = (rule: string, on: boolean) => (on ? !failed.has(rule) : null);
   const checks: RuleCheck[] = [
     {
       rule: "invalid_email",
-      passed: lead.is_valid_email === true,
+      passed: check("invalid_email", true),
       data: `syntax ${lead.is_valid_email ? "ok" : "fails"}`,
     },
     {
       rule: "suppressed",
-      passed: e.suppression_reason === null,
+      passed: check("suppressed", true),
       data: e.suppression_reason ? `suppressed by ${e.suppression_reason}` : "not on any suppression list",
     },
     {
       rule: "disposable",
-      passed: switched(v.exclude_disposable, lead.is_disposable === true),
+      passed: check("disposable", v.exclude_disposable),
       data: `disposable domain: ${lead.is_disposable ? "yes" : "no"} (exclude_disposable ${v.exclude_disposable})`,
     },
     {
       rule: "role_account",
-      passed: switched(v.exclude_role_accounts, lead.is_role_account === true),
+      passed: check("role_account", v.exclude_role_accounts),
       data: `role mailbox: ${lead.is_role_account ? "yes" : "no"} (exclude_role_accounts ${v.exclude_role_accounts})`,
     },
     {
       rule: "free_mail",
-      passed: switched(v.exclude_free_mail, lead.is_free_mail === true),
+      passed: check("free_mail", v.exclude_free_mail),
       data: `free-mail domain: ${lead.is_free_mail ? "yes" : "no"} (exclude_free_mail ${v.exclude_free_mail})`,
     },
     {
       rule: "in_instantly",
-      passed: e.is_in_flight !== true,
+      passed: check("in_instantly", true),
       data: e.is_in_flight ? "a sequence is running (or an add is unsettled)" : "no running sequence",
     },
     {
       rule: "cooling_down",
-      passed: emailCooldown === undefined,
+      passed: check("cooling_down", true),
       data: emailCooldown
         ? `until ${iso(emailCooldown.cooldown_until)} after ${emailCooldown.reason}`
         : "no cooldown on the email",
     },
     {
       rule: "company_cooling_down",
-      passed: domainCooldown === undefined,
+      passed: check("company_cooling_down", true),
       data: domainCooldown
         ? `until ${iso(domainCooldown.cooldown_until)}: a colleague replied`
         : "no cooldown on the domain",
     },
     {
       rule: "catch_all",
-      passed: switched(!v.allow_catch_all, e.verification_result === "catch_all"),
+      passed: check("catch_all", !v.allow_catch_all),
       data: `verification ${e.verification_result ?? "none"}${e.verified_at ? ` at ${iso(e.verified_at)}` : ""} (allow_catch_all ${v.allow_catch_all})`,
     },
     {
       rule: "no_segment",
-      passed: e.segment !== null,
+      passed: check("no_segment", true),
       data: e.segment ? `segment ${e.segment} → campaign ${e.campaign_id}` : "no segment rule matches",
     },
   ];
