@@ -299,15 +299,12 @@ const FIELD_LIMITS = { firstName: 100, lastName: 100, companyName: 200, customVa
 /** C0 controls (NUL, tab, newline ...), DEL and C1 controls: never sent to Instantly. */
 const CONTROL_CHARS = "[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]";
 
-/** Every match of `re` in `expr` replaced, the same on both engines (includes/sql.js regexpReplace). */
-const regexpReplaceAll = sql.regexpReplace;
-
 /**
  * A text field as sent to Instantly: control characters removed, trimmed, cut to `maxLength`
  * characters (code points in both engines), NULL when nothing is left.
  */
 function cleanText(expr, maxLength) {
-  const stripped = sql.trimAll(regexpReplaceAll(expr, CONTROL_CHARS, ""));
+  const stripped = sql.trimAll(sql.regexpReplace(expr, CONTROL_CHARS, ""));
   return `nullif(${sql.trimAll(`substr(${stripped}, 1, ${Number(maxLength)})`)}, '')`;
 }
 
@@ -318,17 +315,17 @@ function cleanText(expr, maxLength) {
  * as one unit, so an escaped backslash followed by `n` is left alone and no escape is cut in two.
  */
 function cleanJsonText(expr) {
-  const noEscapedControls = regexpReplaceAll(
+  const noEscapedControls = sql.regexpReplace(
     expr,
     "(\\\\\\\\)|\\\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])",
     "\\1",
   );
-  const noRawControls = regexpReplaceAll(noEscapedControls, CONTROL_CHARS, "");
+  const noRawControls = sql.regexpReplace(noEscapedControls, CONTROL_CHARS, "");
   // Every string is matched whole (short: group 1, kept; long: groups 2-4, cut), so the scan never
   // starts inside a string and mistakes its closing quote for an opening one.
   const unit = `(?:\\\\u${"[0-9a-fA-F]".repeat(4)}|\\\\[^u]|[^"\\\\])`;
   const max = FIELD_LIMITS.customVariable;
-  return regexpReplaceAll(
+  return sql.regexpReplace(
     noRawControls,
     `("${unit}{0,${max}}")|(")(${unit}{${max}})${unit}*(")`,
     "\\1\\2\\3\\4",
@@ -347,7 +344,7 @@ function parseJson(expr) {
  * (blocked.com covers mail.blocked.com); a one-label entry (`com`) covers nothing.
  */
 function dncEmailKey(expr) {
-  return regexpReplaceAll(expr, "^([^@+]+)\\+[^@]*@", "\\1@");
+  return sql.regexpReplace(expr, "^([^@+]+)\\+[^@]*@", "\\1@");
 }
 
 /** The last two labels of a domain: the equality key of the subdomain join (an exact test follows). */
@@ -563,7 +560,6 @@ module.exports = {
   CONTROL_CHARS,
   SCORING,
   isValidEmail,
-  regexpReplaceAll,
   cleanText,
   cleanJsonText,
   parseJson,

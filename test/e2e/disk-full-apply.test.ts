@@ -1,10 +1,9 @@
-import { spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
+import { mountTmpfs } from "../setup/tmpfs.ts";
 import { type Base, openTrial, prepareBase, removeBase } from "./in-process.ts";
 
 /**
@@ -14,19 +13,9 @@ import { type Base, openTrial, prepareBase, removeBase } from "./in-process.ts";
  * what Instantly holds, so nothing is lost. The warehouse sits on a small tmpfs; where the test cannot
  * mount one (not Linux, not root, mount refused) it is skipped and says why.
  */
-const mountPoint = mkdtempSync(path.join(tmpdir(), "full-disk-apply-"));
-
-function tryMount(): string | undefined {
-  if (process.platform !== "linux") return `tmpfs mounts need Linux (this is ${process.platform})`;
-  if (process.getuid?.() !== 0) return "mounting a tmpfs needs root";
-  const result = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", mountPoint], {
-    encoding: "utf8",
-  });
-  if (result.status !== 0) return `mount -t tmpfs failed: ${(result.stderr || String(result.error)).trim()}`;
-  return undefined;
-}
-
-const skipReason = tryMount();
+const disk = mountTmpfs("full-disk-apply-", "64m");
+const mountPoint = disk.dir;
+const skipReason = disk.skipReason;
 if (skipReason) console.warn(`skipping the disk-full apply test: ${skipReason}`);
 
 /** Write a filler file until the device is full. */
@@ -56,8 +45,7 @@ describe.skipIf(skipReason !== undefined)("apply on a disk that fills up", () =>
   afterAll(() => {
     removeBase(base);
     // Lazy: DuckDB may release its file handles a moment after close.
-    if (spawnSync("umount", [mountPoint]).status !== 0) spawnSync("umount", ["-l", mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
+    disk.remove();
   });
 
   test("fails with the real cause, and the next pull settles the batch", async () => {
@@ -112,4 +100,4 @@ describe.skipIf(skipReason !== undefined)("apply on a disk that fills up", () =>
   }, 300_000);
 });
 
-if (skipReason) rmSync(mountPoint, { recursive: true, force: true });
+if (skipReason) disk.remove();

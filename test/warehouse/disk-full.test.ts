@@ -1,6 +1,4 @@
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
@@ -8,6 +6,7 @@ import { loadSettings } from "../../engine/src/config/settings.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";
 import type { Row } from "../../engine/src/warehouse/port.ts";
 import { syncChangelogTable } from "../../engine/src/warehouse/tables.ts";
+import { mountTmpfs } from "../setup/tmpfs.ts";
 
 /**
  * A warehouse on a tiny tmpfs fills up mid-run: the error must say "No space left on device", never
@@ -16,19 +15,9 @@ import { syncChangelogTable } from "../../engine/src/warehouse/tables.ts";
  * test is skipped and says why.
  */
 const settings = loadSettings({ projectDir: repoRoot() });
-const mountPoint = mkdtempSync(path.join(tmpdir(), "tiny-disk-"));
-
-function tryMount(): string | undefined {
-  if (process.platform !== "linux") return `tmpfs mounts need Linux (this is ${process.platform})`;
-  if (process.getuid?.() !== 0) return "mounting a tmpfs needs root";
-  const result = spawnSync("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint], {
-    encoding: "utf8",
-  });
-  if (result.status !== 0) return `mount -t tmpfs failed: ${(result.stderr || String(result.error)).trim()}`;
-  return undefined;
-}
-
-const skipReason = tryMount();
+const disk = mountTmpfs("tiny-disk-", "2m");
+const mountPoint = disk.dir;
+const skipReason = disk.skipReason;
 if (skipReason) console.warn(`skipping the disk-full warehouse test: ${skipReason}`);
 
 function rows(batch: number, n: number): Row[] {
@@ -54,8 +43,7 @@ describe.skipIf(skipReason !== undefined)("warehouse on a full disk", () => {
   });
   afterAll(async () => {
     await wh?.close();
-    spawnSync("umount", [mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
+    disk.remove();
   });
 
   it("reports No space left on device and keeps every batch that committed", async () => {
@@ -84,4 +72,4 @@ describe.skipIf(skipReason !== undefined)("warehouse on a full disk", () => {
   });
 });
 
-if (skipReason) rmSync(mountPoint, { recursive: true, force: true });
+if (skipReason) disk.remove();
