@@ -95,7 +95,7 @@ describe("reporting views", () => {
   it("rpt_sync_runs counts the latest state per action", async () => {
     const [r] = await rows(
       s,
-      `select status, duration_seconds, adds_succeeded, drains_succeeded, rejected, unresolved from "cold_email_reporting"."rpt_sync_runs"`,
+      `select status, duration_seconds, adds_succeeded, drains_succeeded, rejected, unresolved from "cold_email_reporting"."rpt_sync_runs" where run_id = 'apply-1'`,
     );
     expect(r).toEqual({
       status: "partial",
