@@ -707,6 +707,12 @@ FROM `cold-email-local.cold_email.push_queue`
 WHERE NOT (needs_verification IS NOT NULL)
 UNION ALL
 SELECT
+  'verification_pending IS NOT NULL' AS failing_row_condition,
+  *
+FROM `cold-email-local.cold_email.push_queue`
+WHERE NOT (verification_pending IS NOT NULL)
+UNION ALL
+SELECT
   'verify_action_id IS NOT NULL' AS failing_row_condition,
   *
 FROM `cold-email-local.cold_email.push_queue`
@@ -2407,6 +2413,11 @@ final as (
                 and verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY),
                 false
             ) as needs_verification,
+        coalesce(
+            verification_result = 'pending'
+            and verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY),
+            false
+        ) as verification_pending,
         ineligible_reason,
         failed_rules,
         ineligible_reason is null as is_eligible
@@ -2550,6 +2561,7 @@ enriched as (
         eligibility.campaign_id,
         eligibility.score,
         eligibility.needs_verification,
+        eligibility.verification_pending,
         leads.estimated_sales_yearly,
         leads.updated_at,
         coalesce(domains.open_slots, 1) as domain_open_slots,
@@ -2586,6 +2598,7 @@ final as (
         campaign_id,
         score,
         needs_verification,
+        verification_pending,
         row_number() over (
             order by score desc nulls last, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email asc nulls last
         ) as lead_rank,
@@ -4481,6 +4494,7 @@ final as (
         selected.segment,
         selected.score,
         selected.needs_verification,
+        selected.verification_pending,
         TO_HEX(MD5(concat(coalesce('verify', ''), '|', coalesce(selected.email, ''), '|', coalesce(selected.campaign_id, ''), '|', coalesce(latest_pull.run_id, '')))) as verify_action_id,
         false as push_if_catch_all,
         leads.first_name,

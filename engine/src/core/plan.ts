@@ -27,6 +27,8 @@ export const plannedActionSchema = z.strictObject({
   custom_variables: z.record(z.string(), primitive).nullable().default(null),
   /** verify only: whether a catch_all answer still lets the add go (push_queue.push_if_catch_all). */
   push_if_catch_all: z.boolean().nullable().default(null),
+  /** verify only: a verification started earlier is still pending (push_queue.verification_pending). */
+  verification_pending: z.boolean().nullable().default(null),
   /** drain only */
   suppress: z.boolean().nullable().default(null),
   block: z.boolean().nullable().default(null),
@@ -78,6 +80,7 @@ export function makeAction(
     company_name: null,
     custom_variables: null,
     push_if_catch_all: null,
+    verification_pending: null,
     suppress: null,
     block: null,
     ...fields,

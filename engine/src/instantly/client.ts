@@ -32,10 +32,10 @@ import {
   type InstantlyClientOptions,
   MAX_PAGE_SIZE,
 } from "./client-types.ts";
-import { InstantlyFailedError, InstantlyFatalError } from "./errors.ts";
+import { InstantlyFatalError } from "./errors.ts";
 import type { LeadInput } from "./lead-input.ts";
 import { bulkAddLeads, deleteLeads } from "./lead-writes.ts";
-import { type RateBudget, sharedRateBudget, sleep } from "./rate-budget.ts";
+import { type RateBudget, sharedRateBudget } from "./rate-budget.ts";
 import { registerSecret } from "./redact.ts";
 import {
   type BlockListEntry,
@@ -46,7 +46,6 @@ import {
   campaignAnalyticsListSchema,
   campaignPageSchema,
   campaignSchema,
-  emailVerificationSchema,
   type Lead,
   leadPageSchema,
   leadRefSchema,
@@ -56,7 +55,8 @@ import {
 } from "./schemas.ts";
 import { ClientStats, type ClientStatsSnapshot, type ClientStats as ClientStatsType } from "./stats.ts";
 import { type RequestSpec, Transport } from "./transport.ts";
-import { isFinal, toResult, type VerificationOutcome } from "./verification.ts";
+import type { VerificationOutcome } from "./verification.ts";
+import { awaitVerification, resumeVerification, startVerification } from "./verification-calls.ts";
 
 export { collectPages } from "./client-args.ts";
 export * from "./client-types.ts";
@@ -296,68 +296,29 @@ export class InstantlyClient {
     return out;
   }
 
-  // ---------------------------------------------------------------- verification
+  // ---------------------------------------------------------------- verification (verification-calls.ts)
 
   /**
    * Verifies one address: `POST /email-verification`, then, while the status or the catch-all flag
    * is `pending`, `GET /email-verification/{email}` with growing waits, up to the poll budget.
-   * Returns `pending` if still unknown then (a later run asks again, without spending a credit).
+   * Returns `pending` if still unknown then. `startVerification` + `awaitVerification` in one.
    */
   async verifyEmail(email: string): Promise<VerificationOutcome> {
-    if (typeof email !== "string" || !email.includes("@")) {
-      throw new TypeError("verifyEmail expects an email address (value not shown)");
-    }
-    const first = await this.#core
-      .json(emailVerificationSchema, {
-        operation: "verifyEmail",
-        method: "POST",
-        path: "/email-verification",
-        route: "/email-verification",
-        body: { email },
-        retryAmbiguous: false,
-      })
-      .catch((error: unknown) => {
-        // Out of verification credits: the status is undocumented (402 is the usual guess). It is not
-        // the workspace losing its plan, so it must not abort the run: the rest of the run can go on
-        // without verification, and a later run retries once credits are topped up.
-        if (error instanceof InstantlyFatalError && /credit/i.test(error.message)) {
-          throw new InstantlyFailedError(
-            "out_of_credits",
-            error.message,
-            {
-              operation: error.operation,
-              route: error.route,
-              ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
-            },
-            true,
-          );
-        }
-        throw error;
-      });
-    let latest = first;
-    let polls = 0;
-    let wait = this.#poll.firstMs;
-    const deadline = performance.now() + this.#poll.totalMs;
-    while (!isFinal(latest) && performance.now() + wait <= deadline) {
-      await sleep(wait);
-      wait = Math.min(this.#poll.maxMs, wait * 2);
-      polls++;
-      latest = await this.#core.json(emailVerificationSchema, {
-        operation: "getEmailVerification",
-        method: "GET",
-        path: `/email-verification/${encodeURIComponent(email)}`,
-        route: "/email-verification/{email}",
-        retryAmbiguous: true,
-      });
-    }
-    return {
-      result: toResult(latest),
-      catchAll: latest.catch_all ?? null,
-      credits: latest.credits ?? first.credits ?? null,
-      creditsUsed: first.credits_used ?? latest.credits_used ?? null,
-      polls,
-    };
+    return this.awaitVerification(email, await this.startVerification(email));
   }
 
-  // ---------------------------------------------------------------- internals
+  /** The POST alone (it spends the credit); its answer may be `pending`. */
+  startVerification(email: string): Promise<VerificationOutcome> {
+    return startVerification(this.#core, email);
+  }
+
+  /** GET polls of a `pending` start until final or the poll budget is spent (free). */
+  awaitVerification(email: string, started: VerificationOutcome): Promise<VerificationOutcome> {
+    return awaitVerification(this.#core, this.#poll, email, started);
+  }
+
+  /** An earlier run's still-pending verification: its result first (free), a new one only on a 404. */
+  resumeVerification(email: string): Promise<VerificationOutcome> {
+    return resumeVerification(this.#core, email);
+  }
 }

@@ -12,6 +12,7 @@
  * - `apply.after-intents`      intents appended, the Instantly call not made yet
  * - `apply.after-call`         the Instantly call returned, no final row written yet
  * - `apply.mid-writeback`      half of the batch's final rows appended, the other half not
+ * - `apply.after-poll`         a batch's pending verifications polled to the end, their results unwritten
  * - `apply.before-run-row`     every action done and written, before the final sync_runs row
  *
  * Each name counts its own hits, e.g. `apply.after-call#3` dies after the third batch's call.
@@ -24,6 +25,7 @@ export const CRASH_POINTS = [
   "apply.after-intents",
   "apply.after-call",
   "apply.mid-writeback",
+  "apply.after-poll",
   "apply.before-run-row",
 ] as const;
 export type CrashPointName = (typeof CRASH_POINTS)[number];

@@ -46,6 +46,7 @@ export interface PushRow {
   segment: string;
   score: number;
   needs_verification: boolean;
+  verification_pending: boolean;
   verify_action_id: string;
   push_if_catch_all: boolean;
   first_name: string | null;
@@ -259,6 +260,8 @@ export async function readPushQueue(warehouse: Warehouse): Promise<PushRow[]> {
     segment: String(r.segment),
     score: num(r.score),
     needs_verification: Boolean(r.needs_verification),
+    // Absent before the column existed (a warehouse transformed by an older release): start afresh.
+    verification_pending: r.verification_pending === true,
     verify_action_id: String(r.verify_action_id),
     push_if_catch_all: r.push_if_catch_all === true,
     first_name: (r.first_name as string | null) ?? null,

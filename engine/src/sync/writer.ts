@@ -18,7 +18,12 @@ export interface InstantlyWriter {
   readonly recording: boolean;
   deleteLeads(campaignId: string, ids: readonly string[]): Promise<DeleteLeadsResult>;
   createBlocklistEntries(values: readonly string[]): Promise<BlocklistCreateResult>;
-  verifyEmail(email: string): Promise<VerificationOutcome>;
+  /** The POST that spends the credit; may answer `pending`. */
+  startVerification(email: string): Promise<VerificationOutcome>;
+  /** An earlier run's pending verification: its result first (free); a new POST only on a 404. */
+  resumeVerification(email: string): Promise<VerificationOutcome>;
+  /** Polls a `pending` start to its final result (free); returns any other answer unchanged. */
+  awaitVerification(email: string, started: VerificationOutcome): Promise<VerificationOutcome>;
   bulkAddLeads(campaignId: string, leads: readonly LeadInput[], flags?: BulkAddFlags): Promise<BulkAddResult>;
 }
 
@@ -31,8 +36,14 @@ export class LiveWriter implements InstantlyWriter {
   createBlocklistEntries(values: readonly string[]) {
     return this.client.createBlocklistEntries(values);
   }
-  verifyEmail(email: string) {
-    return this.client.verifyEmail(email);
+  startVerification(email: string) {
+    return this.client.startVerification(email);
+  }
+  awaitVerification(email: string, started: VerificationOutcome) {
+    return this.client.awaitVerification(email, started);
+  }
+  resumeVerification(email: string) {
+    return this.client.resumeVerification(email);
   }
   bulkAddLeads(campaignId: string, leads: readonly LeadInput[], flags?: BulkAddFlags) {
     return this.client.bulkAddLeads(campaignId, leads, flags);
@@ -63,9 +74,17 @@ export class RecordingWriter implements InstantlyWriter {
   }
 
   /** A plan assumes a verification passes; apply --plan then adds only those that really do. */
-  async verifyEmail(): Promise<VerificationOutcome> {
+  async startVerification(): Promise<VerificationOutcome> {
     this.#count("verifyEmail");
     return { result: "verified", catchAll: false, credits: null, creditsUsed: 0, polls: 0 };
+  }
+
+  async awaitVerification(_email: string, started: VerificationOutcome): Promise<VerificationOutcome> {
+    return started;
+  }
+
+  resumeVerification(): Promise<VerificationOutcome> {
+    return this.startVerification();
   }
 
   async bulkAddLeads(_campaignId: string, leads: readonly LeadInput[]): Promise<BulkAddResult> {

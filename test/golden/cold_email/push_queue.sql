@@ -56,6 +56,7 @@ final as (
         selected.segment,
         selected.score,
         selected.needs_verification,
+        selected.verification_pending,
         TO_HEX(MD5(concat(coalesce('verify', ''), '|', coalesce(selected.email, ''), '|', coalesce(selected.campaign_id, ''), '|', coalesce(latest_pull.run_id, '')))) as verify_action_id,
         false as push_if_catch_all,
         leads.first_name,

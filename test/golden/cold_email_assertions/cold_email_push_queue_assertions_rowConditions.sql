@@ -65,6 +65,12 @@ FROM `cold-email-local.cold_email.push_queue`
 WHERE NOT (needs_verification IS NOT NULL)
 UNION ALL
 SELECT
+  'verification_pending IS NOT NULL' AS failing_row_condition,
+  *
+FROM `cold-email-local.cold_email.push_queue`
+WHERE NOT (verification_pending IS NOT NULL)
+UNION ALL
+SELECT
   'verify_action_id IS NOT NULL' AS failing_row_condition,
   *
 FROM `cold-email-local.cold_email.push_queue`

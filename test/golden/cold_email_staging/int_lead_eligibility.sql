@@ -208,6 +208,11 @@ final as (
                 and verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY),
                 false
             ) as needs_verification,
+        coalesce(
+            verification_result = 'pending'
+            and verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY),
+            false
+        ) as verification_pending,
         ineligible_reason,
         failed_rules,
         ineligible_reason is null as is_eligible

@@ -29,6 +29,7 @@ enriched as (
         eligibility.campaign_id,
         eligibility.score,
         eligibility.needs_verification,
+        eligibility.verification_pending,
         leads.estimated_sales_yearly,
         leads.updated_at,
         coalesce(domains.open_slots, 1) as domain_open_slots,
@@ -65,6 +66,7 @@ final as (
         campaign_id,
         score,
         needs_verification,
+        verification_pending,
         row_number() over (
             order by score desc nulls last, estimated_sales_yearly desc nulls last, updated_at desc nulls last, email asc nulls last
         ) as lead_rank,

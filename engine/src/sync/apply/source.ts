@@ -96,6 +96,7 @@ function verifyAction(r: PushRow): PlannedAction {
     campaign_id: r.campaign_id,
     reason: "before_add",
     push_if_catch_all: r.push_if_catch_all,
+    verification_pending: r.verification_pending,
   });
 }
 

@@ -2,132 +2,240 @@ import PQueue from "p-queue";
 import { chunk } from "../../core/batching.ts";
 import type { PlannedAction } from "../../core/plan.ts";
 import { type InstantlyOutcome, settle, type VerificationOutcome } from "../../instantly/index.ts";
-import type { FinalEntry, VerificationRow } from "../journal.ts";
+import { crashPoint } from "../crash-points.ts";
+import type { FinalEntry, Journal, VerificationRow } from "../journal.ts";
 import type { RunContext, VerificationCounts } from "./context.ts";
 import type { AddCandidate } from "./types.ts";
-import { failedEntry, fatalError, type Settled, writeAhead } from "./write-ahead.ts";
+import { failedEntry, fatalError, writeAhead, writeFinals } from "./write-ahead.ts";
+
+/** Poll groups (one per batch with pending answers) still running before the next batch must wait. */
+const MAX_POLL_GROUPS = 32;
+
+type Outcome = InstantlyOutcome<VerificationOutcome>;
 
 /**
- * Verification of one push wave's rows that need it, in write-ahead batches of `batch.verify` rows:
- * each batch's results are stored before the next batch is sent, so a kill loses the credits of one
- * batch at most. Inside a batch the calls run concurrently through p-queue; the client's rate budget
- * still paces every request. Returns the add action ids whose email may be pushed.
+ * Verification of one push wave's rows that need it, in write-ahead batches of `batch.verify` rows.
+ * Each batch's POSTs (which spend the credits) run concurrently through p-queue, and every answer,
+ * `pending` ones included, is stored before the next batch is sent: a kill loses the credits of one
+ * batch at most. A pending answer is then polled (GET, free) alongside the next batches instead of
+ * holding them back, and its final result is stored when it comes (`pollGroup`). The client's rate
+ * budget paces every request. Returns the add action ids whose email may be pushed.
  */
 export async function verifyWave(ctx: RunContext, rows: readonly AddCandidate[]): Promise<Set<string>> {
   const ok = new Set<string>();
-  let stop: string | undefined;
-  for (const batch of chunk(
-    rows.filter((c) => c.verify),
-    ctx.batch.verify,
-  )) {
-    if (stop) break;
-    const actions = batch.map((c) => c.verify as PlannedAction);
-    const byVerifyId = new Map(batch.map((c) => [(c.verify as PlannedAction).action_id, c.action.action_id]));
-    let fatal: InstantlyOutcome<VerificationOutcome> | undefined;
-    const { finals } = await writeAhead(
-      ctx,
-      actions,
-      async () => {
-        const queue = new PQueue({ concurrency: Math.min(ctx.verifyConcurrency, actions.length) });
-        return Promise.all(
-          actions.map(
-            (action) =>
-              queue.add(async (): Promise<InstantlyOutcome<VerificationOutcome>> => {
-                if (stop) {
-                  return {
-                    status: "failed",
-                    retryable: true,
-                    code: "not_attempted",
-                    message: `not attempted: ${stop}`,
-                  };
-                }
-                const o = await settle(ctx.writer.verifyEmail(action.email));
-                if (o.status === "fatal") {
-                  fatal = o;
-                  stop = "the run stopped on a fatal error";
-                } else if (o.status === "failed" && o.code === "out_of_credits")
-                  stop = "out of verification credits";
-                else if (o.status === "failed" && o.code === "circuit_open") stop = "circuit open";
-                return o;
-              }) as Promise<InstantlyOutcome<VerificationOutcome>>,
-          ),
-        );
-      },
-      (o) => verifyFinals(actions, o, ctx.progress.verification),
-    );
-    for (const f of finals) {
-      const add = byVerifyId.get(f.action.action_id);
-      if (f.state === "succeeded" && add) ok.add(add);
-    }
-    if (fatal) throw fatalError(fatal);
+  const state: WaveState = { ctx: { ...ctx, journal: serialJournal(ctx.journal) }, ok, polls: [] };
+  const queue = new PQueue({ concurrency: ctx.verifyConcurrency });
+  try {
+    await startBatches(state, queue, rows);
+  } finally {
+    // Even when a write fails: no poll may still be writing once the run moves on.
+    await Promise.allSettled(state.polls);
   }
-  if (stop) {
-    ctx.warnings.push(`verification stopped: ${stop}`);
+  await Promise.all(state.polls);
+  if (state.fatal) throw fatalError(state.fatal);
+  if (state.stop) {
+    ctx.warnings.push(`verification stopped: ${state.stop}`);
     // Out of credits: go on with candidates that need no verification. Circuit open: stop pushing.
-    if (stop === "out of verification credits") ctx.progress.verificationStopped = true;
+    if (state.stop === "out of verification credits") ctx.progress.verificationStopped = true;
     else ctx.progress.stopPush = true;
   }
   return ok;
 }
 
-/** Each verification's outcome to its final row; the results themselves go to email_verifications. */
-function verifyFinals(
+async function startBatches(state: WaveState, queue: PQueue, rows: readonly AddCandidate[]): Promise<void> {
+  const { ctx, ok } = state;
+  for (const batch of chunk(
+    rows.filter((c) => c.verify),
+    ctx.batch.verify,
+  )) {
+    if (state.stop) break;
+    if (state.polls.length >= MAX_POLL_GROUPS) await state.polls[state.polls.length - MAX_POLL_GROUPS];
+    const actions = batch.map((c) => c.verify as PlannedAction);
+    const addOf = new Map(batch.map((c) => [(c.verify as PlannedAction).action_id, c.action.action_id]));
+    let started: Outcome[] = [];
+    const { finals } = await writeAhead(
+      state.ctx,
+      actions,
+      async () =>
+        Promise.all(actions.map((action) => queue.add(() => startOne(state, action)) as Promise<Outcome>)),
+      (o) => {
+        if (o.status === "succeeded") started = o.value;
+        return startFinals(actions, o, ctx.progress.verification);
+      },
+    );
+    for (const f of finals) if (f.state === "succeeded") ok.add(addOf.get(f.action.action_id) as string);
+    const pending = actions.flatMap((action, i) => {
+      const s = started[i];
+      return s?.status === "succeeded" && s.value.result === "pending" ? [{ action, started: s.value }] : [];
+    });
+    if (pending.length > 0) {
+      const group = pollGroup(state, pending, addOf);
+      // Handled here, awaited later: a failed write must not surface as an unhandled rejection.
+      group.catch(() => undefined);
+      state.polls.push(group);
+    }
+    if (state.fatal) break;
+  }
+}
+
+interface WaveState {
+  /** The run's context with a journal that writes one append at a time (polls finish concurrently). */
+  ctx: RunContext;
+  ok: Set<string>;
+  polls: Promise<void>[];
+  stop?: string;
+  fatal?: Outcome;
+}
+
+/**
+ * One POST (or, for a verification an earlier run left pending, a GET of its result), unless the wave
+ * already stopped; a fatal, out-of-credits or open-circuit answer stops it.
+ */
+async function startOne(state: WaveState, action: PlannedAction): Promise<Outcome> {
+  if (state.stop) {
+    return {
+      status: "failed",
+      retryable: true,
+      code: "not_attempted",
+      message: `not attempted: ${state.stop}`,
+    };
+  }
+  const { writer } = state.ctx;
+  const o = await settle(
+    action.verification_pending === true
+      ? writer.resumeVerification(action.email)
+      : writer.startVerification(action.email),
+  );
+  noteStop(state, o);
+  return o;
+}
+
+function noteStop(state: WaveState, o: Outcome): void {
+  if (o.status === "fatal") {
+    state.fatal ??= o;
+    state.stop = "the run stopped on a fatal error";
+  } else if (o.status === "failed" && o.code === "out_of_credits")
+    state.stop ??= "out of verification credits";
+  else if (o.status === "failed" && o.code === "circuit_open") state.stop ??= "circuit open";
+}
+
+/**
+ * The pending answers of one batch, polled to their final results; those results (credits 0: a GET
+ * spends none, the pending row already holds the credit) and the verify actions' final rows are then
+ * stored together. A kill before that leaves the pending rows and open intents, as any kill after a call.
+ */
+async function pollGroup(
+  state: WaveState,
+  pending: { action: PlannedAction; started: VerificationOutcome }[],
+  addOf: Map<string, string>,
+): Promise<void> {
+  const { ctx } = state;
+  const outcomes = await Promise.all(
+    pending.map(async (p) => {
+      const o = await settle(ctx.writer.awaitVerification(p.action.email, p.started));
+      noteStop(state, o);
+      return o;
+    }),
+  );
+  crashPoint("apply.after-poll");
+  const finals: FinalEntry[] = [];
+  const verifications: VerificationRow[] = [];
+  pending.forEach((p, i) => {
+    const o = outcomes[i] as Outcome;
+    if (o.status !== "succeeded") {
+      finals.push(failedEntry(p.action, o));
+      return;
+    }
+    const final = classify(p.action, o.value, ctx.progress.verification);
+    if (o.value.result !== "pending") {
+      verifications.push({ email: p.action.email, result: o.value.result, creditsUsed: 0 });
+    }
+    finals.push(final);
+  });
+  if (verifications.length > 0) await ctx.journal.verifications(verifications);
+  await writeFinals(ctx, finals);
+  for (const f of finals) if (f.state === "succeeded") state.ok.add(addOf.get(f.action.action_id) as string);
+}
+
+/**
+ * The batch's answers: every one that came back is a stored result (credits spent); a final answer
+ * also gets its action's final row now, a pending one when its polls end (`pollGroup`).
+ */
+function startFinals(
   actions: readonly PlannedAction[],
-  outcome: InstantlyOutcome<InstantlyOutcome<VerificationOutcome>[]>,
+  outcome: InstantlyOutcome<Outcome[]>,
   counts: VerificationCounts,
-): Settled {
-  if (outcome.status !== "succeeded") return { finals: actions.map((a) => failedEntry(a, outcome)) };
+): { finals: FinalEntry[]; verifications: VerificationRow[] } {
+  if (outcome.status !== "succeeded")
+    return { finals: actions.map((a) => failedEntry(a, outcome)), verifications: [] };
   const finals: FinalEntry[] = [];
   const verifications: VerificationRow[] = [];
   actions.forEach((action, i) => {
-    const one = outcome.value[i] as InstantlyOutcome<VerificationOutcome>;
+    const one = outcome.value[i] as Outcome;
     if (one.status !== "succeeded") {
       finals.push(failedEntry(action, one));
       return;
     }
     counts.attempted++;
-    const v = one.value;
-    counts.creditsUsed += v.creditsUsed ?? 0;
-    verifications.push({ email: action.email, result: v.result, creditsUsed: v.creditsUsed });
-    switch (v.result) {
-      case "verified":
-        counts.verified++;
-        finals.push({ action, state: "succeeded", message: "verified" });
-        break;
-      case "catch_all":
-        // The policy is the SQL's (push_queue.push_if_catch_all). Not suppressed (`skipped`, not
-        // `invalid`): int_lead_eligibility lets the lead in again if a team allows catch-all.
-        counts.catchAll++;
-        finals.push(
-          action.push_if_catch_all === true
-            ? { action, state: "succeeded", message: "catch_all (allowed)" }
-            : {
-                action,
-                state: "skipped",
-                errorCode: "catch_all",
-                message: "catch-all domain; not pushed (allow_catch_all is false)",
-              },
-        );
-        break;
-      case "invalid":
-        counts.invalid++;
-        finals.push({
-          action,
-          state: "invalid",
-          errorCode: "invalid_email",
-          message: "verification invalid; not pushed",
-        });
-        break;
-      default:
-        counts.pending++;
-        finals.push({
-          action,
-          state: "failed",
-          retryable: true,
-          errorCode: "verification_pending",
-          message: "verification still pending; not pushed this run",
-        });
-    }
+    counts.creditsUsed += one.value.creditsUsed ?? 0;
+    verifications.push({ email: action.email, result: one.value.result, creditsUsed: one.value.creditsUsed });
+    if (one.value.result !== "pending") finals.push(classify(action, one.value, counts));
   });
   return { finals, verifications };
+}
+
+/** A final (or, after the poll budget, still pending) answer to the verify action's final row. */
+function classify(action: PlannedAction, v: VerificationOutcome, counts: VerificationCounts): FinalEntry {
+  switch (v.result) {
+    case "verified":
+      counts.verified++;
+      return { action, state: "succeeded", message: "verified" };
+    case "catch_all":
+      // The policy is the SQL's (push_queue.push_if_catch_all). Not suppressed (`skipped`, not
+      // `invalid`): int_lead_eligibility lets the lead in again if a team allows catch-all.
+      counts.catchAll++;
+      return action.push_if_catch_all === true
+        ? { action, state: "succeeded", message: "catch_all (allowed)" }
+        : {
+            action,
+            state: "skipped",
+            errorCode: "catch_all",
+            message: "catch-all domain; not pushed (allow_catch_all is false)",
+          };
+    case "invalid":
+      counts.invalid++;
+      return {
+        action,
+        state: "invalid",
+        errorCode: "invalid_email",
+        message: "verification invalid; not pushed",
+      };
+    default:
+      counts.pending++;
+      return {
+        action,
+        state: "failed",
+        retryable: true,
+        errorCode: "verification_pending",
+        message: "verification still pending; not pushed this run",
+      };
+  }
+}
+
+/** The journal with its appends one after another: poll groups finish while the next batch writes. */
+function serialJournal(journal: Journal): Journal {
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial =
+    <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
+    (...args: A): Promise<void> => {
+      const next = tail.then(() => write(...args));
+      tail = next.catch(() => undefined);
+      return next;
+    };
+  return {
+    recording: journal.recording,
+    intents: serial((a) => journal.intents(a)),
+    finals: serial((e) => journal.finals(e)),
+    verifications: serial((r) => journal.verifications(r)),
+  };
 }
