@@ -172,7 +172,9 @@ describe("field limits", () => {
         ('long@f1.com', repeat('N', 100000), repeat('L', 150), repeat('C', 100000), repeat('s', 600), 'US', now()),
         ('ctrl@f2.com', ' Jo' || chr(0) || 'hn' || chr(10), 'Do' || chr(9) || 'e' || chr(127), 'Acme' || chr(13) || chr(10) || ' Inc' || chr(27),
          'web' || chr(0) || chr(10) || 'form', 'US', now()),
-        ('empty@f3.com', chr(1) || chr(2), null, 'Fine Co', 'ok', 'US', now())
+        ('empty@f3.com', chr(1) || chr(2), null, 'Fine Co', 'ok', 'US', now()),
+        ('quotes@f5.com', 'Q', null, 'Q Co', repeat('ab"', 300), 'US', now()),
+        ('fits@f6.com', 'F', null, repeat('m', 200), repeat('t', 500), 'US', now())
     `);
     await run(s);
     const q = await rows(
@@ -187,6 +189,12 @@ describe("field limits", () => {
     const longVars = JSON.parse(String(long?.cv));
     expect(longVars.source).toBe("s".repeat(500));
     expect(longVars.merchant_name).toBe("C".repeat(500));
+    // Escaped quotes count as one character each and never stop the cut; a string of exactly 500 stays.
+    expect(JSON.parse(String(byEmail["quotes@f5.com"]?.cv)).source).toBe('ab"'.repeat(300).slice(0, 500));
+    expect(JSON.parse(String(byEmail["fits@f6.com"]?.cv))).toMatchObject({
+      source: "t".repeat(500),
+      merchant_name: "m".repeat(200),
+    });
     const ctrl = byEmail["ctrl@f2.com"];
     expect(ctrl).toMatchObject({ first_name: "John", last_name: "Doe", company_name: "Acme Inc" });
     const ctrlVars = JSON.parse(String(ctrl?.cv));
