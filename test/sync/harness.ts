@@ -4,7 +4,7 @@ import path from "node:path";
 import { loadSettings, type Settings } from "../../engine/src/config/settings.ts";
 import type { CompiledGraph } from "../../engine/src/dataform/graph.ts";
 import { transformLocal } from "../../engine/src/dataform/transform.ts";
-import { InstantlyClient } from "../../engine/src/instantly/index.ts";
+import { InstantlyClient, type InstantlyClientOptions } from "../../engine/src/instantly/index.ts";
 import { seedWarehouse } from "../../engine/src/local/seed.ts";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../engine/src/sandbox/server.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";
@@ -20,7 +20,8 @@ export interface World {
   settings: Settings;
   warehouse: DuckDbWarehouse;
   sandbox: Sandbox;
-  client: () => InstantlyClient;
+  /** A client of the sandbox with tiny backoffs; `options` override (e.g. the verification polls). */
+  client: (options?: InstantlyClientOptions) => InstantlyClient;
   /** Run the graph; `fresh` compiles again instead of reusing the cached graph (other vars). */
   transform: (fresh?: boolean) => Promise<void>;
   close: () => Promise<void>;
@@ -51,7 +52,7 @@ export async function makeWorld(
     simulation: { realTime: false },
     ...options.sandbox,
   });
-  const client = () =>
+  const client = (options: InstantlyClientOptions = {}) =>
     new InstantlyClient({
       apiKey: sandbox.apiKey,
       baseUrl: sandbox.url,
@@ -59,6 +60,7 @@ export async function makeWorld(
       backoff: { baseMs: 2, maxMs: 10 },
       verificationPoll: { firstMs: 5, maxMs: 10, totalMs: 200 },
       rateLimit: { perSecond: 100, perMinute: 6000 },
+      ...options,
     });
   return {
     dir,

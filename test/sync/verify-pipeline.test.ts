@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { InstantlyClient } from "../../engine/src/instantly/index.ts";
 import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { makeWorld, query, type World } from "./harness.ts";
@@ -24,13 +23,7 @@ afterAll(async () => world?.close());
 test("later batches are sent while earlier pending answers are polled; nothing is paid or written twice", async () => {
   await runPull({ settings: world.settings, warehouse: world.warehouse, client: world.client() });
   await world.transform(true);
-  const client = new InstantlyClient({
-    apiKey: world.sandbox.apiKey,
-    baseUrl: world.sandbox.url,
-    timeoutMs: 5000,
-    backoff: { baseMs: 2, maxMs: 10 },
-    verificationPoll: { firstMs: 1000, maxMs: 1000, totalMs: 10_000 },
-  });
+  const client = world.client({ verificationPoll: { firstMs: 1000, maxMs: 1000, totalMs: 10_000 } });
   const r = await runApply({
     settings: world.settings,
     warehouse: world.warehouse,
@@ -96,13 +89,7 @@ describe("a verification an earlier run left pending", () => {
     // Run 1 has no poll budget: every answer stays pending (its credit spent), nothing is added.
     await runPull({ settings: w.settings, warehouse: w.warehouse, client: w.client() });
     await w.transform(true);
-    const impatient = new InstantlyClient({
-      apiKey: w.sandbox.apiKey,
-      baseUrl: w.sandbox.url,
-      timeoutMs: 5000,
-      backoff: { baseMs: 2, maxMs: 10 },
-      verificationPoll: { firstMs: 50, maxMs: 50, totalMs: 1 },
-    });
+    const impatient = w.client({ verificationPoll: { firstMs: 50, maxMs: 50, totalMs: 1 } });
     const first = await runApply({ settings: w.settings, warehouse: w.warehouse, client: impatient });
     expect(first.report.verification.pending).toBe(first.report.verification.attempted);
     expect(first.report.adds.added).toBe(0);
