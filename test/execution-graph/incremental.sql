@@ -1202,6 +1202,21 @@ verifications as (
 
 ),
 
+checks as (
+
+    -- grain: one row per run_id and email (the engine stores the pending answer, then the polled result)
+    select
+        run_id,
+        email,
+        coalesce(max(case when result <> 'pending' then result end), 'pending') as result,
+        max(verified_at) as verified_at,
+        sum(credits_used) as credits_used
+
+    from verifications
+    group by run_id, email
+
+),
+
 daily as (
 
     select
@@ -1211,7 +1226,7 @@ daily as (
         count(distinct email) as distinct_emails,
         coalesce(sum(credits_used), 0) as credits_used
 
-    from verifications
+    from checks
     group by 1, 2
 
 ),

@@ -71,6 +71,21 @@ beforeAll(async () => {
     },
   ]);
   await insert(s, "cold_email_ops", "email_verifications", [
+    // A pending answer (the credit) and the result its polls found: one check, counted as verified.
+    {
+      run_id: "apply-1",
+      email: "p@r1.com",
+      result: "pending",
+      credits_used: 1,
+      verified_at: "2026-05-31T10:00:01Z",
+    },
+    {
+      run_id: "apply-1",
+      email: "p@r1.com",
+      result: "verified",
+      credits_used: 0,
+      verified_at: "2026-05-31T10:00:04Z",
+    },
     {
       run_id: "apply-1",
       email: "x@r1.com",
@@ -118,14 +133,14 @@ describe("reporting views", () => {
     ]);
   });
 
-  it("rpt_verification_outcomes sums credits per result", async () => {
+  it("rpt_verification_outcomes sums credits per result, a pending answer and its polled result being one check", async () => {
     const r = await rows(
       s,
       `select result, checks, credits_used from "cold_email_reporting"."rpt_verification_outcomes" order by result`,
     );
     expect(r).toEqual([
       { result: "invalid", checks: 1, credits_used: 0.25 },
-      { result: "verified", checks: 1, credits_used: 0.25 },
+      { result: "verified", checks: 2, credits_used: 1.25 },
     ]);
   });
 
