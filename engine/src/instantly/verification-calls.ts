@@ -49,7 +49,7 @@ export async function startVerification(core: ClientCore, email: string): Promis
       }
       throw error;
     });
-  return outcomeOf(first, first, 0);
+  return outcomeOf(first, 0);
 }
 
 /** Polls a `pending` answer (backing off from `firstMs`) until final or `totalMs` is spent. */
@@ -72,7 +72,7 @@ export async function awaitVerification(
   }
   if (latest === undefined) return started;
   return {
-    ...outcomeOf(latest, latest, polls),
+    ...outcomeOf(latest, polls),
     credits: latest.credits ?? started.credits,
     creditsUsed: started.creditsUsed,
   };
@@ -87,7 +87,7 @@ export async function awaitVerification(
 export async function resumeVerification(core: ClientCore, email: string): Promise<VerificationOutcome> {
   try {
     const latest = await getVerification(core, email);
-    return { ...outcomeOf(latest, latest, 1), creditsUsed: 0 };
+    return { ...outcomeOf(latest, 1), creditsUsed: 0 };
   } catch (error) {
     if (error instanceof InstantlyRejectedError && error.httpStatus === 404)
       return startVerification(core, email);
@@ -105,12 +105,13 @@ function getVerification(core: ClientCore, email: string): Promise<EmailVerifica
   });
 }
 
-function outcomeOf(latest: EmailVerification, first: EmailVerification, polls: number): VerificationOutcome {
+/** One answer as the loop sees it; `awaitVerification` keeps the credit the POST reported. */
+function outcomeOf(v: EmailVerification, polls: number): VerificationOutcome {
   return {
-    result: toResult(latest),
-    catchAll: latest.catch_all ?? null,
-    credits: latest.credits ?? first.credits ?? null,
-    creditsUsed: first.credits_used ?? latest.credits_used ?? null,
+    result: toResult(v),
+    catchAll: v.catch_all ?? null,
+    credits: v.credits ?? null,
+    creditsUsed: v.credits_used ?? null,
     polls,
   };
 }

@@ -149,3 +149,25 @@ export class RecordingJournal implements Journal {
   async finals(): Promise<void> {}
   async verifications(): Promise<void> {}
 }
+
+/**
+ * The journal with its appends one after another, for callers that write from concurrent tasks
+ * (verification: poll groups finish while the next batch writes) on a warehouse connection that
+ * must not interleave appends.
+ */
+export function serialJournal(journal: Journal): Journal {
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial =
+    <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
+    (...args: A): Promise<void> => {
+      const next = tail.then(() => write(...args));
+      tail = next.catch(() => undefined);
+      return next;
+    };
+  return {
+    recording: journal.recording,
+    intents: serial((a) => journal.intents(a)),
+    finals: serial((e) => journal.finals(e)),
+    verifications: serial((r) => journal.verifications(r)),
+  };
+}

@@ -3,7 +3,7 @@ import { chunk } from "../../core/batching.ts";
 import type { PlannedAction } from "../../core/plan.ts";
 import { type InstantlyOutcome, settle, type VerificationOutcome } from "../../instantly/index.ts";
 import { crashPoint } from "../crash-points.ts";
-import type { FinalEntry, Journal, VerificationRow } from "../journal.ts";
+import { type FinalEntry, serialJournal, type VerificationRow } from "../journal.ts";
 import type { RunContext, VerificationCounts } from "./context.ts";
 import type { AddCandidate } from "./types.ts";
 import { failedEntry, fatalError, writeAhead, writeFinals } from "./write-ahead.ts";
@@ -31,6 +31,7 @@ export async function verifyWave(ctx: RunContext, rows: readonly AddCandidate[])
     // Even when a write fails: no poll may still be writing once the run moves on.
     await Promise.allSettled(state.polls);
   }
+  // All settled above; this only rethrows a poll group's failed write.
   await Promise.all(state.polls);
   if (state.fatal) throw fatalError(state.fatal);
   if (state.stop) {
@@ -220,22 +221,4 @@ function classify(action: PlannedAction, v: VerificationOutcome, counts: Verific
         message: "verification still pending; not pushed this run",
       };
   }
-}
-
-/** The journal with its appends one after another: poll groups finish while the next batch writes. */
-function serialJournal(journal: Journal): Journal {
-  let tail: Promise<unknown> = Promise.resolve();
-  const serial =
-    <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
-    (...args: A): Promise<void> => {
-      const next = tail.then(() => write(...args));
-      tail = next.catch(() => undefined);
-      return next;
-    };
-  return {
-    recording: journal.recording,
-    intents: serial((a) => journal.intents(a)),
-    finals: serial((e) => journal.finals(e)),
-    verifications: serial((r) => journal.verifications(r)),
-  };
 }
