@@ -24,6 +24,22 @@ const opsTables = [
     description: "Snapshot of every managed campaign with its analytics, one row per campaign per pull.",
   },
   {
+    name: "instantly_sending_accounts",
+    description: "Snapshot of every sending account of the managed campaigns, one row per account per pull.",
+  },
+  {
+    name: "instantly_campaign_sending",
+    description: "Snapshot of every campaign's limits, senders and sequence, one row per campaign per pull.",
+  },
+  {
+    name: "instantly_campaign_daily",
+    description: "Recent daily analytics of each managed campaign, one row per campaign per day per pull.",
+  },
+  {
+    name: "instantly_account_daily",
+    description: "Recent daily analytics of each sending account, one row per account per day per pull.",
+  },
+  {
     name: "sync_changelog",
     description: "One row per lead x operation x state change; the last row per action_id is its state.",
   },

@@ -138,6 +138,96 @@ export const instantlyCampaignsTable: TableDef = {
   ],
 };
 
+/**
+ * Sending capacity (pacing): what the mailboxes of each campaign can send. Written by every pull
+ * (engine/src/sync/pull-capacity.ts) and read by the pacing rules (int_send_capacity).
+ */
+export const instantlySendingAccountsTable: TableDef = {
+  dataset: "ops",
+  name: "instantly_sending_accounts",
+  description:
+    "Snapshot of every sending account (mailbox) a managed campaign sends from, one row per account per pull: limits and health, no other PII than the sending address.",
+  partitionBy: "recorded_at",
+  clusterBy: ["email"],
+  columns: [
+    ...runColumns,
+    col("email", "STRING", "The sending address (lower case).", true),
+    col("daily_limit", "INT64", "Emails a day the account may send, across all its campaigns."),
+    col("status", "INT64", "1 active, 2 paused, -1/-2 soft bounce error, -3 sending error."),
+    col(
+      "warmup_status",
+      "INT64",
+      "0 paused, 1 active, -1 banned, -2 spam folder unknown, -3 permanent suspension.",
+    ),
+    col("setup_pending", "BOOL", "TRUE while the account is not set up to send yet."),
+    col("enable_slow_ramp", "BOOL", "TRUE when Instantly raises the account's limit by 2 a day."),
+  ],
+};
+
+export const instantlyCampaignSendingTable: TableDef = {
+  dataset: "ops",
+  name: "instantly_campaign_sending",
+  description:
+    "Snapshot of every campaign's sending set-up, one row per campaign per pull (all campaigns, so a shared account can be split between them): limits, senders, sequence, and for managed campaigns Instantly's sending-status diagnosis.",
+  partitionBy: "recorded_at",
+  clusterBy: ["campaign_id"],
+  columns: [
+    ...runColumns,
+    col("campaign_id", "STRING", "Instantly campaign id (lower case).", true),
+    col("is_managed", "BOOL", "TRUE for the campaigns workflow_settings.yaml manages.", true),
+    col("status", "INT64", "Campaign status (1 active)."),
+    col("daily_limit", "INT64", "The campaign's daily send cap across all its accounts (NULL = none)."),
+    col("daily_max_leads", "INT64", "Most new leads the campaign starts a day (NULL = no limit)."),
+    col("email_list", "JSON", "The sending accounts (lower-case addresses) as a JSON array."),
+    col(
+      "step_delays_days",
+      "JSON",
+      "sequences[0]: per step, the wait in days before the NEXT step, as a JSON array (length = steps).",
+    ),
+    col("step_count", "INT64", "Emails in the sequence (steps of sequences[0])."),
+    col(
+      "sending_status",
+      "STRING",
+      "Instantly's diagnosis (GET /campaigns/{id}/sending-status), managed only.",
+    ),
+    col("follow_ups_waiting", "INT64", "Follow-ups waiting to be sent (the diagnosis), managed only."),
+  ],
+};
+
+export const instantlyCampaignDailyTable: TableDef = {
+  dataset: "ops",
+  name: "instantly_campaign_daily",
+  description:
+    "Recent daily analytics of each managed campaign, one row per campaign per day per pull (GET /campaigns/analytics/daily).",
+  partitionBy: "recorded_at",
+  clusterBy: ["campaign_id"],
+  columns: [
+    ...runColumns,
+    col("campaign_id", "STRING", "Instantly campaign id (lower case).", true),
+    col("date", "DATE", "The day (campaign time zone, as Instantly reports it).", true),
+    col("sent", "INT64", "Emails sent that day."),
+    col("contacted", "INT64", "Leads emailed that day."),
+    col("new_leads_contacted", "INT64", "Leads that got their first email that day."),
+  ],
+};
+
+export const instantlyAccountDailyTable: TableDef = {
+  dataset: "ops",
+  name: "instantly_account_daily",
+  description:
+    "Recent daily analytics of each sending account of the managed campaigns, one row per account per day per pull (GET /accounts/analytics/daily).",
+  partitionBy: "recorded_at",
+  clusterBy: ["email"],
+  columns: [
+    ...runColumns,
+    col("email", "STRING", "The sending address (lower case).", true),
+    col("date", "DATE", "The day.", true),
+    col("sent", "INT64", "Emails the account sent that day (all campaigns)."),
+    col("bounced", "INT64", "Bounces that day."),
+    col("new_leads_contacted", "INT64", "First emails that day."),
+  ],
+};
+
 export const syncChangelogTable: TableDef = {
   dataset: "ops",
   name: "sync_changelog",
@@ -232,6 +322,10 @@ export const rawTables: TableDef[] = [leadsTable, dncTable];
 export const opsTables: TableDef[] = [
   instantlyLeadsTable,
   instantlyCampaignsTable,
+  instantlySendingAccountsTable,
+  instantlyCampaignSendingTable,
+  instantlyCampaignDailyTable,
+  instantlyAccountDailyTable,
   syncChangelogTable,
   syncRunsTable,
   emailVerificationsTable,

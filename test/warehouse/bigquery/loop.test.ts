@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadSettings, type Settings } from "../../../engine/src/config/settings.ts";
+import { now, resetClock, setClock } from "../../../engine/src/core/clock.ts";
 import { makeAction } from "../../../engine/src/core/plan.ts";
 import type { CompiledGraph } from "../../../engine/src/dataform/graph.ts";
 import { transformLocal } from "../../../engine/src/dataform/transform.ts";
@@ -28,6 +29,15 @@ import { FakeStorageWrite } from "./fake-storage-write.ts";
 process.env.METADATA_SERVER_DETECTION = "none";
 
 const PROJECT = "loop-test-project";
+
+/**
+ * The clock is pinned so the outcome never depends on today's date: the sandbox's world starts at
+ * START, the synthetic leads are dated the day before, and after `advance(DAYS)` the engine's clock
+ * (run stamps) and the rules' `as_of` read START + DAYS.
+ */
+const START = "2026-03-02T09:00:00.000Z";
+const DAYS = 20;
+const AFTER = new Date(Date.parse(START) + DAYS * 86_400_000 + 3_600_000).toISOString();
 
 let rest: FakeBigQueryRest;
 let write: FakeStorageWrite;
@@ -94,12 +104,12 @@ beforeAll(async () => {
     rateLimit: false,
     seed: "bigquery-loop",
     verification: { pendingRate: 0, invalidRate: 0.1, catchAllRate: 0 },
-    simulation: { realTime: false },
+    simulation: { realTime: false, startTime: START },
     syntheticLeadsPerCampaign: 30,
   });
   // The production settings (dialect bigquery), with a small cap so a run is quick.
   settings = loadSettings({
-    overrides: { inventory_cap: "120", max_adds_per_run: "40", max_drain_fraction: "1" },
+    overrides: { inventory_cap: "120", max_adds_per_run: "40", max_drain_fraction: "1", as_of: AFTER },
   });
   warehouse = new BigQueryWarehouse(settings, {
     projectId: PROJECT,
@@ -110,10 +120,16 @@ beforeAll(async () => {
   // into the stub's DuckDB (in production they are the user's own BigQuery tables). This order matters
   // for the stub only: a table it did not create through tables.insert has no schema metadata.
   await warehouse.ensureContract();
-  await seedWarehouse(rest.duck.conn, settings, { leads: 400, seed: 7 });
+  await seedWarehouse(rest.duck.conn, settings, {
+    leads: 400,
+    seed: 7,
+    asOf: new Date(Date.parse(START) - 86_400_000),
+  });
+  setClock(AFTER);
 });
 
 afterAll(async () => {
+  resetClock();
   await warehouse?.close();
   await sandbox?.close();
   await Promise.all([rest?.stop(), write?.stop()]);
@@ -124,7 +140,7 @@ describe("the engine loop on the BigQuery adapter (REST stub + fake Storage Writ
 
   test("pull appends the snapshot through Storage Write; the rows are queryable through REST", async () => {
     expect(settings.vars.dialect).toBe("bigquery");
-    sandbox.advance(20); // sequences complete: there will be drains
+    sandbox.advance(DAYS); // sequences complete: there will be drains
     const before = write.appends.length;
     const r = await runPull({ settings, warehouse, client: client(), batchRows: 25 });
     firstPull = r.runId;
@@ -219,14 +235,20 @@ describe("the engine loop on the BigQuery adapter (REST stub + fake Storage Writ
     await writeRunRow(warehouse, {
       runId: crashed,
       mode: "apply",
-      startedAt: new Date(),
+      startedAt: now(),
       finishedAt: null,
       status: "failed",
       error: "test",
     });
-    const [smb, midsize] = settings.managedCampaignIds as [string, string];
-    const lead = sandbox.state.leadsInCampaign(midsize)[0];
-    if (!lead?.email) throw new Error("the sandbox campaign has no lead with an email");
+    // The first apply added the best-ranked leads, whichever segment they fall in: take a landed lead
+    // from a campaign that holds one, and the other campaign for the add that never landed.
+    const withLead = settings.managedCampaignIds.find((id) =>
+      sandbox.state.leadsInCampaign(id).some((l) => l.email),
+    );
+    if (!withLead) throw new Error("no managed campaign holds a lead with an email after the first apply");
+    const other = settings.managedCampaignIds.find((id) => id !== withLead) as string;
+    const lead = sandbox.state.leadsInCampaign(withLead).find((l) => l.email);
+    if (!lead?.email) throw new Error("unreachable: the campaign was chosen for holding a lead");
     const mk = (op: "add" | "drain", email: string, campaign: string, leadId: string | null = null) =>
       makeAction({
         action_id: actionId(op, email, campaign, "pull-old"),
@@ -236,9 +258,9 @@ describe("the engine loop on the BigQuery adapter (REST stub + fake Storage Writ
         lead_id: leadId,
       });
     const open = [
-      mk("add", lead.email, midsize), // landed: the lead is in the campaign
-      mk("add", "nobody-here@example.org", smb), // never landed
-      mk("drain", "gone@example.org", smb, "00000000-0000-7000-8000-000000000000"), // lead gone
+      mk("add", lead.email, withLead), // landed: the lead is in the campaign
+      mk("add", "nobody-here@example.org", other), // never landed
+      mk("drain", "gone@example.org", other, "00000000-0000-7000-8000-000000000000"), // lead gone
     ];
     await new WarehouseJournal(warehouse, crashed).intents(open);
     await transform(); // stg_sync_actions now lists the three as unresolved: pull reads them over REST
