@@ -32,6 +32,10 @@ const opsTables = [
     description: "Snapshot of every campaign's limits, senders and sequence, one row per campaign per pull.",
   },
   {
+    name: "instantly_campaign_accounts",
+    description: "Which sending accounts each campaign sends from, one row per campaign x account per pull.",
+  },
+  {
     name: "instantly_campaign_daily",
     description: "Recent daily analytics of each managed campaign, one row per campaign per day per pull.",
   },

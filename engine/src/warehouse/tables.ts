@@ -178,7 +178,6 @@ export const instantlyCampaignSendingTable: TableDef = {
     col("status", "INT64", "Campaign status (1 active)."),
     col("daily_limit", "INT64", "The campaign's daily send cap across all its accounts (NULL = none)."),
     col("daily_max_leads", "INT64", "Most new leads the campaign starts a day (NULL = no limit)."),
-    col("email_list", "JSON", "The sending accounts (lower-case addresses) as a JSON array."),
     col(
       "step_delays_days",
       "JSON",
@@ -186,11 +185,30 @@ export const instantlyCampaignSendingTable: TableDef = {
     ),
     col("step_count", "INT64", "Emails in the sequence (steps of sequences[0])."),
     col(
+      "sequence_days",
+      "FLOAT64",
+      "Days from a lead's first email to its last: the sum of the delays of every step but the last.",
+    ),
+    col(
       "sending_status",
       "STRING",
       "Instantly's diagnosis (GET /campaigns/{id}/sending-status), managed only.",
     ),
     col("follow_ups_waiting", "INT64", "Follow-ups waiting to be sent (the diagnosis), managed only."),
+  ],
+};
+
+export const instantlyCampaignAccountsTable: TableDef = {
+  dataset: "ops",
+  name: "instantly_campaign_accounts",
+  description:
+    "Which sending accounts each campaign sends from (the campaign's email_list), one row per campaign x account per pull, for every campaign of the workspace.",
+  partitionBy: "recorded_at",
+  clusterBy: ["campaign_id"],
+  columns: [
+    ...runColumns,
+    col("campaign_id", "STRING", "Instantly campaign id (lower case).", true),
+    col("email", "STRING", "The sending address (lower case).", true),
   ],
 };
 
@@ -324,6 +342,7 @@ export const opsTables: TableDef[] = [
   instantlyCampaignsTable,
   instantlySendingAccountsTable,
   instantlyCampaignSendingTable,
+  instantlyCampaignAccountsTable,
   instantlyCampaignDailyTable,
   instantlyAccountDailyTable,
   syncChangelogTable,
