@@ -108,17 +108,15 @@ function handle(
       };
     case "GET /accounts/analytics/daily":
       return {
-        body: query
-          .getAll("emails")
-          .flatMap((email) =>
-            daysBetween(data, query).map((date) => ({
-              date,
-              email_account: email,
-              sent: 12,
-              bounced: 1,
-              new_leads_contacted: 4,
-            })),
-          ),
+        body: query.getAll("emails").flatMap((email) =>
+          daysBetween(data, query).map((date) => ({
+            date,
+            email_account: email,
+            sent: 12,
+            bounced: 1,
+            new_leads_contacted: 4,
+          })),
+        ),
       };
     default:
       return { status: 404, body: { statusCode: 404, error: "Not Found", message: `no route ${route}` } };
