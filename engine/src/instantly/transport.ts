@@ -68,7 +68,7 @@ export interface TransportOptions {
   budget: RateBudget;
   breaker: CircuitBreaker;
   stats: ClientStats;
-  /** Per-request timeout. @default 30000 */
+  /** Deadline of one attempt, headers and body together. @default 30000 */
   timeoutMs?: number;
   /** Attempts for retryable failures (429s excluded). @default 5 */
   maxAttempts?: number;
