@@ -253,6 +253,31 @@ describe("retries", () => {
   });
 });
 
+describe("deadline", () => {
+  it("covers the body too: headers at once, then a byte every 20 ms, fails at the deadline as a retryable timeout", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const { client, stub } = await clientFor(
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write("{");
+        const t = setInterval(() => res.write(" "), 20);
+        timers.push(t);
+        res.on("close", () => clearInterval(t));
+        return "hang";
+      },
+      { timeoutMs: 200, maxAttempts: 2 },
+    );
+    try {
+      const error = await client.checkKey().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InstantlyFailedError);
+      expect(error).toMatchObject({ code: "timeout", retryable: true });
+      expect(stub.requests).toHaveLength(2);
+    } finally {
+      for (const t of timers) clearInterval(t);
+    }
+  });
+});
+
 describe("circuit breaker", () => {
   it("opens at 80% failures over the last 10 attempts, fails fast, and closes after a good probe", async () => {
     let healthy = false;

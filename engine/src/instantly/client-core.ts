@@ -26,15 +26,39 @@ export class ClientCore {
     return { operation: spec.operation, route: `${spec.method} ${spec.route}`, httpStatus };
   }
 
+  /**
+   * Cursor pagination that cannot loop: a cursor returned before, or (with `keyOf`) a page whose
+   * items were all returned before, is an upstream fault (a cursor that changes while the page
+   * repeats would otherwise append the same rows forever) → `InstantlyFailedError` `cursor_loop` /
+   * `page_repeat`, retryable by a later run.
+   */
   async *paginate<T>(
     operation: string,
     fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next_starting_after?: string | null }>,
+    keyOf?: (item: T) => string,
   ): AsyncGenerator<T[]> {
     let cursor: string | undefined;
     const seen = new Set<string>();
+    const seenKeys = new Set<string>();
     for (;;) {
       const page = await fetchPage(cursor);
       if (page.items.length === 0) return;
+      if (keyOf) {
+        let fresh = 0;
+        for (const item of page.items) {
+          const key = keyOf(item);
+          if (!seenKeys.has(key)) fresh++;
+          seenKeys.add(key);
+        }
+        if (fresh === 0) {
+          throw new InstantlyFailedError(
+            "page_repeat",
+            `the API returned a page of ${page.items.length} item(s) all returned before; stopping to avoid an endless loop`,
+            { operation, route: operation },
+            true,
+          );
+        }
+      }
       yield page.items;
       const next = page.next_starting_after;
       if (!next) return;
@@ -57,18 +81,22 @@ export class ClientCore {
     let requests = 0;
     for (let start = 0; start < emails.length; start += MAX_PAGE_SIZE) {
       const contacts = emails.slice(start, start + MAX_PAGE_SIZE);
-      const pages = this.paginate("lookupLeads", (cursor) => {
-        requests++;
-        return this.json(leadPageSchema, {
-          operation: "lookupLeads",
-          method: "POST",
-          path: "/leads/list",
-          route: "/leads/list",
-          body: { contacts, limit: MAX_PAGE_SIZE, ...(cursor ? { starting_after: cursor } : {}) },
-          retryAmbiguous: true,
-          timeoutMs: this.listTimeoutMs,
-        });
-      });
+      const pages = this.paginate(
+        "lookupLeads",
+        (cursor) => {
+          requests++;
+          return this.json(leadPageSchema, {
+            operation: "lookupLeads",
+            method: "POST",
+            path: "/leads/list",
+            route: "/leads/list",
+            body: { contacts, limit: MAX_PAGE_SIZE, ...(cursor ? { starting_after: cursor } : {}) },
+            retryAmbiguous: true,
+            timeoutMs: this.listTimeoutMs,
+          });
+        },
+        (lead) => lead.id,
+      );
       for await (const page of pages) {
         for (const lead of page) {
           const e = normaliseEmail(lead.email);
@@ -84,16 +112,24 @@ export class ClientCore {
     const present = new Set<string>();
     for (let start = 0; start < ids.length; start += MAX_PAGE_SIZE) {
       const chunk = ids.slice(start, start + MAX_PAGE_SIZE);
-      const pages = this.paginate("checkLeadsPresent", (cursor) =>
-        this.json(leadPageSchema, {
-          operation: "checkLeadsPresent",
-          method: "POST",
-          path: "/leads/list",
-          route: "/leads/list",
-          body: { campaign, ids: chunk, limit: MAX_PAGE_SIZE, ...(cursor ? { starting_after: cursor } : {}) },
-          retryAmbiguous: true,
-          timeoutMs: this.listTimeoutMs,
-        }),
+      const pages = this.paginate(
+        "checkLeadsPresent",
+        (cursor) =>
+          this.json(leadPageSchema, {
+            operation: "checkLeadsPresent",
+            method: "POST",
+            path: "/leads/list",
+            route: "/leads/list",
+            body: {
+              campaign,
+              ids: chunk,
+              limit: MAX_PAGE_SIZE,
+              ...(cursor ? { starting_after: cursor } : {}),
+            },
+            retryAmbiguous: true,
+            timeoutMs: this.listTimeoutMs,
+          }),
+        (lead) => lead.id,
       );
       for await (const page of pages) for (const lead of page) present.add(lead.id);
     }

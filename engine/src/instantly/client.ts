@@ -19,6 +19,14 @@
  */
 
 import { ExitCode } from "../core/errors.ts";
+import {
+  accountDaily,
+  campaignDaily,
+  listAccounts,
+  type SendingStatus,
+  sendingStatus,
+} from "./capacity-calls.ts";
+import type { Account, AccountDaily, CampaignDaily } from "./capacity-schemas.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { positive, requireId, validateBaseUrl } from "./client-args.ts";
 import { ClientCore } from "./client-core.ts";
@@ -138,15 +146,23 @@ export class InstantlyClient {
 
   /** `GET /campaigns`, one page (≤ 100) per iteration, following `next_starting_after`. */
   listCampaigns(filter: { search?: string; status?: number } = {}): AsyncGenerator<Campaign[]> {
-    return this.#core.paginate("listCampaigns", async (cursor) =>
-      this.#core.json(campaignPageSchema, {
-        operation: "listCampaigns",
-        method: "GET",
-        path: "/campaigns",
-        route: "/campaigns",
-        query: { limit: MAX_PAGE_SIZE, starting_after: cursor, search: filter.search, status: filter.status },
-        retryAmbiguous: true,
-      }),
+    return this.#core.paginate(
+      "listCampaigns",
+      async (cursor) =>
+        this.#core.json(campaignPageSchema, {
+          operation: "listCampaigns",
+          method: "GET",
+          path: "/campaigns",
+          route: "/campaigns",
+          query: {
+            limit: MAX_PAGE_SIZE,
+            starting_after: cursor,
+            search: filter.search,
+            status: filter.status,
+          },
+          retryAmbiguous: true,
+        }),
+      (campaign) => campaign.id,
     );
   }
 
@@ -183,6 +199,28 @@ export class InstantlyClient {
     });
   }
 
+  // ---------------------------------------------------------------- sending capacity (capacity-calls.ts)
+
+  /** `GET /accounts`: the workspace's sending accounts, one page (≤ 100) per iteration. */
+  listAccounts(): AsyncGenerator<Account[]> {
+    return listAccounts(this.#core);
+  }
+
+  /** `GET /campaigns/{id}/sending-status`: Instantly's diagnosis and the follow-ups waiting. */
+  campaignSendingStatus(campaignId: string): Promise<SendingStatus> {
+    return sendingStatus(this.#core, campaignId);
+  }
+
+  /** `GET /campaigns/analytics/daily` of one campaign, `start`..`end` (YYYY-MM-DD), ≤ 31 days a call. */
+  campaignDailyAnalytics(campaignId: string, start: string, end: string): Promise<CampaignDaily[]> {
+    return campaignDaily(this.#core, campaignId, start, end);
+  }
+
+  /** `GET /accounts/analytics/daily` of the accounts, ≤ 200 accounts and ≤ 31 days a call. */
+  accountDailyAnalytics(emails: readonly string[], start: string, end: string): Promise<AccountDaily[]> {
+    return accountDaily(this.#core, emails, start, end);
+  }
+
   // ---------------------------------------------------------------- leads
 
   /**
@@ -193,16 +231,19 @@ export class InstantlyClient {
   listLeads(campaignId: string, options: { limit?: number } = {}): AsyncGenerator<Lead[]> {
     const limit = positive("limit", options.limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
     const campaign = requireId("campaign id", campaignId);
-    return this.#core.paginate("listLeads", (cursor) =>
-      this.#core.json(leadPageSchema, {
-        operation: "listLeads",
-        method: "POST",
-        path: "/leads/list",
-        route: "/leads/list",
-        body: { campaign, limit, ...(cursor ? { starting_after: cursor } : {}) },
-        retryAmbiguous: true,
-        timeoutMs: this.#core.listTimeoutMs,
-      }),
+    return this.#core.paginate(
+      "listLeads",
+      (cursor) =>
+        this.#core.json(leadPageSchema, {
+          operation: "listLeads",
+          method: "POST",
+          path: "/leads/list",
+          route: "/leads/list",
+          body: { campaign, limit, ...(cursor ? { starting_after: cursor } : {}) },
+          retryAmbiguous: true,
+          timeoutMs: this.#core.listTimeoutMs,
+        }),
+      (lead) => lead.id,
     );
   }
 
@@ -248,20 +289,23 @@ export class InstantlyClient {
   listBlocklistEntries(
     filter: { domainsOnly?: boolean; search?: string } = {},
   ): AsyncGenerator<BlockListEntry[]> {
-    return this.#core.paginate("listBlocklistEntries", (cursor) =>
-      this.#core.json(blockListPageSchema, {
-        operation: "listBlocklistEntries",
-        method: "GET",
-        path: "/block-lists-entries",
-        route: "/block-lists-entries",
-        query: {
-          limit: MAX_PAGE_SIZE,
-          starting_after: cursor,
-          domains_only: filter.domainsOnly,
-          search: filter.search,
-        },
-        retryAmbiguous: true,
-      }),
+    return this.#core.paginate(
+      "listBlocklistEntries",
+      (cursor) =>
+        this.#core.json(blockListPageSchema, {
+          operation: "listBlocklistEntries",
+          method: "GET",
+          path: "/block-lists-entries",
+          route: "/block-lists-entries",
+          query: {
+            limit: MAX_PAGE_SIZE,
+            starting_after: cursor,
+            domains_only: filter.domainsOnly,
+            search: filter.search,
+          },
+          retryAmbiguous: true,
+        }),
+      (entry) => entry.id,
     );
   }
 

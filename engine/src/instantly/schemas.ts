@@ -26,6 +26,14 @@ export const campaignSchema = z.looseObject({
   stop_on_auto_reply: z.boolean().nullish(),
   email_list: z.array(z.string()).nullish(),
   not_sending_status: nullableNumber,
+  /** Only `sequences[0]` is used; `delay` is the wait before the NEXT step (reference §5). */
+  sequences: z
+    .array(
+      z.looseObject({
+        steps: z.array(z.looseObject({ delay: nullableNumber, delay_unit: nullableString })).nullish(),
+      }),
+    )
+    .nullish(),
 });
 export type Campaign = z.infer<typeof campaignSchema>;
 

@@ -68,7 +68,7 @@ export interface TransportOptions {
   budget: RateBudget;
   breaker: CircuitBreaker;
   stats: ClientStats;
-  /** Per-request timeout. @default 30000 */
+  /** Deadline of one attempt, headers and body together. @default 30000 */
   timeoutMs?: number;
   /** Attempts for retryable failures (429s excluded). @default 5 */
   maxAttempts?: number;
@@ -198,7 +198,17 @@ export class Transport {
     }
   }
 
+  /**
+   * One attempt under ONE deadline for headers and body together: ofetch's own `timeout` stops at the
+   * headers, so a body trickling a byte at a time would hold the call forever.
+   */
   async #send(spec: RequestSpec): Promise<Attempt> {
+    const controller = new AbortController();
+    const deadline = setTimeout(() => {
+      const error = new Error("the request exceeded its deadline (headers and body)");
+      error.name = "TimeoutError";
+      controller.abort(error);
+    }, spec.timeoutMs ?? this.#o.timeoutMs);
     try {
       const response = await this.#fetch.raw(spec.path, {
         method: spec.method,
@@ -209,7 +219,7 @@ export class Transport {
           "user-agent": this.#o.userAgent,
           accept: "application/json",
         },
-        timeout: spec.timeoutMs ?? this.#o.timeoutMs,
+        signal: controller.signal,
       });
       return {
         kind: "response",
@@ -218,7 +228,11 @@ export class Transport {
         retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
       };
     } catch (error) {
+      if (controller.signal.aborted)
+        return { kind: "network", code: "timeout", message: "request timed out" };
       return { kind: "network", ...classifyNetworkError(error) };
+    } finally {
+      clearTimeout(deadline);
     }
   }
 

@@ -32,10 +32,14 @@ export async function startVerification(core: ClientCore, email: string): Promis
       retryAmbiguous: false,
     })
     .catch((error: unknown) => {
-      // Out of verification credits: the status is undocumented (402 is the usual guess). It is not
-      // the workspace losing its plan, so it must not abort the run: the rest of the run can go on
-      // without verification, and a later run retries once credits are topped up.
-      if (error instanceof InstantlyFatalError && /credit/i.test(error.message)) {
+      // Out of verification credits: the status is undocumented (402 is the usual guess, 400 and
+      // 403 are seen too). It is no verdict on the address and not the workspace losing its plan:
+      // it must neither reject the row nor abort the run. The verification phase stops, the rest of
+      // the run goes on, and a later run retries once credits are topped up.
+      if (
+        (error instanceof InstantlyFatalError || error instanceof InstantlyRejectedError) &&
+        /credit/i.test(error.message)
+      ) {
         throw new InstantlyFailedError(
           "out_of_credits",
           error.message,

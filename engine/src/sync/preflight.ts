@@ -21,28 +21,41 @@ export interface ManagedCampaign {
   analytics: CampaignAnalytics | undefined;
 }
 
-/** Turns a network-level failure into a UserError naming the base URL (never the key). */
-export function unreachable(error: unknown, baseUrl: string): UserError | undefined {
+/** Turns a network-level failure into a UserError naming the base URL (never the key) and the step. */
+export function unreachable(error: unknown, baseUrl: string, what = "preflight"): UserError | undefined {
   if (error instanceof InstantlyFailedError) {
-    if (
-      ["connection_refused", "dns_error", "timeout", "connection_reset", "network_error"].includes(error.code)
-    ) {
-      return new UserError(`cannot reach the Instantly API at ${baseUrl} (${error.code})`, {
-        hint: "check the network and INSTANTLY_BASE_URL (unset it for https://api.instantly.ai/api/v2)",
-        exitCode: ExitCode.failed,
-      });
+    if (error.code === "timeout") {
+      return new UserError(
+        `Instantly ${what} failed: the API at ${baseUrl} did not answer (headers and body) within the deadline`,
+        {
+          hint: "the API or the network is slow or stalled; run again later (check INSTANTLY_BASE_URL too)",
+          exitCode: ExitCode.failed,
+        },
+      );
+    }
+    if (["connection_refused", "dns_error", "connection_reset", "network_error"].includes(error.code)) {
+      return new UserError(
+        `Instantly ${what} failed: cannot reach the Instantly API at ${baseUrl} (${error.code})`,
+        {
+          hint: "check the network and INSTANTLY_BASE_URL (unset it for https://api.instantly.ai/api/v2)",
+          exitCode: ExitCode.failed,
+        },
+      );
     }
   }
   return undefined;
 }
 
-/** Rethrows client errors from a preflight read as clear UserErrors. */
-export function explainPreflightError(error: unknown, client: InstantlyClient): never {
+/**
+ * Rethrows a client error as one clear UserError saying which step failed (`what`: "preflight",
+ * "lead listing of campaign …", …) and why.
+ */
+export function explainInstantlyError(error: unknown, client: InstantlyClient, what = "preflight"): never {
   if (error instanceof InstantlyFatalError || error instanceof UserError) throw error;
-  const net = unreachable(error, client.baseUrl);
+  const net = unreachable(error, client.baseUrl, what);
   if (net) throw net;
   if (error instanceof InstantlyFailedError || error instanceof InstantlyRejectedError) {
-    throw new UserError(`Instantly preflight failed: ${error.message}`, { exitCode: ExitCode.failed });
+    throw new UserError(`Instantly ${what} failed: ${error.message}`, { exitCode: ExitCode.failed });
   }
   throw error;
 }
@@ -51,7 +64,7 @@ export async function checkKey(client: InstantlyClient): Promise<void> {
   try {
     await client.checkKey();
   } catch (error) {
-    explainPreflightError(error, client);
+    explainInstantlyError(error, client);
   }
 }
 
@@ -74,7 +87,7 @@ export async function loadManagedCampaigns(
         unknown.push(`vars.${segment.name}_campaign_id (${segment.campaignId})`);
         continue;
       }
-      explainPreflightError(error, client);
+      explainInstantlyError(error, client);
     }
   }
   if (unknown.length > 0) {
@@ -89,7 +102,7 @@ export async function loadManagedCampaigns(
       excludeTotalLeadsCount: false,
     });
   } catch (error) {
-    explainPreflightError(error, client);
+    explainInstantlyError(error, client);
   }
   const byId = new Map(analytics.map((a) => [a.campaign_id.toLowerCase(), a]));
   for (const m of out) m.analytics = byId.get(m.campaign.id.toLowerCase());

@@ -1,25 +1,32 @@
 import type { Settings } from "../config/settings.ts";
 import { nested } from "../core/batching.ts";
 import { now } from "../core/clock.ts";
-import { type InstantlyClient, type Lead, safeMessage } from "../instantly/index.ts";
+import { type InstantlyClient, safeMessage } from "../instantly/index.ts";
 import { createWarehouseAlertStore } from "../notify/alert-store.ts";
 import { createNotifier } from "../notify/create-notifier.ts";
 import type { Notifier } from "../notify/port.ts";
 import { notifyPullCompleteness } from "../notify/pull-alert.ts";
-import type { Row, Warehouse } from "../warehouse/port.ts";
-import { instantlyCampaignsTable, instantlyLeadsTable, syncChangelogTable } from "../warehouse/tables.ts";
+import type { Warehouse } from "../warehouse/port.ts";
+import { instantlyCampaignsTable, syncChangelogTable } from "../warehouse/tables.ts";
 import { crashPoint } from "./crash-points.ts";
 import { changelogRow, type FinalEntry, MonotonicClock } from "./journal.ts";
-import { checkKey, explainPreflightError, loadManagedCampaigns, type ManagedCampaign } from "./preflight.ts";
+import { checkKey, explainInstantlyError, loadManagedCampaigns, type ManagedCampaign } from "./preflight.ts";
+import { type CapacityOutcome, pullCapacity } from "./pull-capacity.ts";
 import {
   type CampaignCompleteness,
-  describeShortPull,
+  describeIncompletePull,
+  isComplete,
   judgeCompleteness,
   type PullCompleteness,
 } from "./pull-completeness.ts";
+import { type Listing, listCampaignLeads, PullBudget } from "./pull-listing.ts";
+import { campaignRow, intOrNull } from "./pull-rows.ts";
 import { isSnapshotOp, loadOpenActions, norm, type OpenAction, reconcileOne } from "./reconcile.ts";
 import { ciRunUrl, newRunId } from "./run-id.ts";
 import { writeRunRow } from "./run-record.ts";
+
+/** The whole pull's time budget unless `PullOptions.budgetMs` says otherwise. */
+export const DEFAULT_PULL_BUDGET_MS = 60 * 60_000;
 
 /**
  * `engine pull`: snapshot the managed campaigns (with analytics) and every lead in them into
@@ -36,10 +43,17 @@ import { writeRunRow } from "./run-record.ts";
  * The pull is recorded as a sync_runs row with mode `pull` and status `succeeded` LAST: a pull killed
  * midway leaves snapshot rows but no such row, and apply refuses action tables computed from it.
  *
- * A pull that listed fewer leads than a campaign's analytics `leads_count` (pull-completeness.ts) is
- * recorded `partial` with the reason instead, so apply refuses it the same way; its add/drain intents
- * of the short campaigns are not reconciled (a missing lead proves nothing then), and the
- * `pull_incomplete` alert is raised (notify/pull-alert.ts).
+ * A pull that listed fewer leads than a campaign's analytics `leads_count`, or listed leads without
+ * an email or the same lead id twice (pull-completeness.ts), is recorded `partial` with the reason
+ * naming the campaign instead, so apply refuses it the same way; its add/drain intents of those
+ * campaigns are not reconciled (a missing lead proves nothing then), and a short listing raises the
+ * `pull_incomplete` alert (notify/pull-alert.ts).
+ *
+ * Each pull also snapshots the sending capacity (pull-capacity.ts). A capacity read that fails
+ * leaves the pull's status to the leads (the pacing rules give no adds to a campaign without
+ * capacity rows of the pull) and is recorded in the run's counts (`capacity.status: missing`) and
+ * warnings. A listing that loops, a call past its deadline (headers and body: transport.ts) or a
+ * pull past its budget (`budgetMs`) ends the pull with a failed sync_runs row naming the step.
  */
 
 export interface PullOptions {
@@ -52,6 +66,8 @@ export interface PullOptions {
   batchRows?: number;
   /** Where the pull_incomplete alert goes (default: the notifier the environment asks for; false: none). */
   notifier?: Notifier | false;
+  /** The whole pull's time budget in ms (default DEFAULT_PULL_BUDGET_MS): past it, the pull fails. */
+  budgetMs?: number;
 }
 
 export interface PullResult {
@@ -63,68 +79,13 @@ export interface PullResult {
   leadsByCampaign: Record<string, number>;
   reconciled: Record<string, Record<string, number>>;
   apiCalls: number;
-  /** false when a campaign listed fewer leads than its own count: apply refuses this pull. */
+  /** false when a campaign's listing is short or untrusted: apply refuses this pull. */
   complete: boolean;
   completeness: PullCompleteness;
-  /** Notification problems (the pull itself is not affected). */
+  /** The sending-capacity snapshot, or why it is missing. */
+  capacity: CapacityOutcome;
+  /** A missing capacity snapshot, notification problems (the pull's status is not affected). */
   warnings: string[];
-}
-
-const iso = (v: string | null | undefined): Date | null => {
-  if (!v) return null;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? null : d;
-};
-const intOrNull = (v: unknown): number | null =>
-  typeof v === "number" && Number.isFinite(v)
-    ? Math.trunc(v)
-    : typeof v === "string" && /^-?\d+$/.test(v)
-      ? Number(v)
-      : null;
-
-export function leadRow(runId: string, at: Date, campaignId: string, lead: Lead): Row {
-  return {
-    run_id: runId,
-    recorded_at: at,
-    lead_id: lead.id,
-    campaign_id: (lead.campaign ?? campaignId).toLowerCase(),
-    email: lead.email ?? null,
-    status: intOrNull(lead.status),
-    lt_interest_status: intOrNull(lead.lt_interest_status),
-    email_open_count: intOrNull(lead.email_open_count),
-    email_reply_count: intOrNull(lead.email_reply_count),
-    email_click_count: intOrNull(lead.email_click_count),
-    verification_status: intOrNull(lead.verification_status),
-    timestamp_created: iso(lead.timestamp_created),
-    timestamp_updated: iso(lead.timestamp_updated),
-    timestamp_last_contact: iso(lead.timestamp_last_contact),
-    timestamp_last_reply: iso(lead.timestamp_last_reply),
-    timestamp_last_interest_change: iso(lead.timestamp_last_interest_change),
-    upload_method: lead.upload_method ?? null,
-    company_domain: lead.company_domain ?? null,
-    payload: lead.payload ?? null,
-  };
-}
-
-export function campaignRow(runId: string, at: Date, m: ManagedCampaign): Row {
-  const a = m.analytics;
-  return {
-    run_id: runId,
-    recorded_at: at,
-    id: m.campaign.id.toLowerCase(),
-    name: m.campaign.name,
-    status: intOrNull(m.campaign.status),
-    daily_limit: intOrNull(m.campaign.daily_limit),
-    stop_on_reply: m.campaign.stop_on_reply ?? null,
-    stop_on_auto_reply: m.campaign.stop_on_auto_reply ?? null,
-    leads_count: intOrNull(a?.leads_count),
-    contacted_count: intOrNull(a?.contacted_count),
-    emails_sent_count: intOrNull(a?.emails_sent_count),
-    bounced_count: intOrNull(a?.bounced_count),
-    reply_count: intOrNull(a?.reply_count),
-    unsubscribed_count: intOrNull(a?.unsubscribed_count),
-    completed_count: intOrNull(a?.completed_count),
-  };
 }
 
 export async function runPull(options: PullOptions): Promise<PullResult> {
@@ -133,7 +94,7 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
   const startedAt = now();
   const runId = newRunId("pull", startedAt);
   const clock = new MonotonicClock();
-  const batchRows = options.batchRows ?? 2000;
+  const budget = new PullBudget(options.budgetMs ?? DEFAULT_PULL_BUDGET_MS);
   const callsBefore = client.stats().totals.calls;
 
   // Preflight: nothing is written until the key works and every campaign exists.
@@ -154,68 +115,70 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
   );
 
   const leadsByCampaign: Record<string, number> = {};
+  const listings = new Map<string, Listing>();
   let total = 0;
-  try {
-    for (const m of campaigns) {
-      const campaignId = m.campaign.id.toLowerCase();
-      let buffer: Row[] = [];
-      let count = 0;
-      const flush = async () => {
-        if (buffer.length === 0) return;
-        await warehouse.append(instantlyLeadsTable, buffer);
-        buffer = [];
-        crashPoint("pull.snapshot");
-      };
-      for await (const page of client.listLeads(campaignId)) {
-        const at = clock.next();
-        for (const lead of page) {
-          buffer.push(leadRow(runId, at, campaignId, lead));
-          const add = addIndex.get(`${(lead.campaign ?? campaignId).toLowerCase()}|${norm(lead.email)}`);
-          if (add) add.foundLeadId = lead.id;
-          const drain = drainIndex.get(lead.id);
-          if (drain) drain.stillPresent = true;
-        }
-        count += page.length;
-        if (buffer.length >= batchRows) {
-          await flush();
-          log(`  ${m.segment.name}: ${count.toLocaleString("en-US")} leads`);
-        }
-      }
-      await flush();
-      leadsByCampaign[campaignId] = count;
-      total += count;
-      log(`  ${m.segment.name} (${campaignId}): ${count.toLocaleString("en-US")} leads snapshotted`);
-    }
-  } catch (error) {
-    await recordFailedPull(warehouse, runId, startedAt, error, options.env);
-    explainPreflightError(error, client);
+  for (const m of campaigns) {
+    const campaignId = m.campaign.id.toLowerCase();
+    const what = `lead listing of campaign ${campaignId}`;
+    const listing = await failOnError(options, runId, startedAt, what, () =>
+      listCampaignLeads({
+        client,
+        warehouse,
+        runId,
+        clock,
+        campaignId,
+        batchRows: options.batchRows ?? 2000,
+        budget,
+        addIndex,
+        drainIndex,
+        progress: (n) => log(`  ${m.segment.name}: ${n.toLocaleString("en-US")} leads`),
+      }),
+    );
+    listings.set(campaignId, listing);
+    leadsByCampaign[campaignId] = listing.distinct;
+    total += listing.distinct;
+    log(`  ${m.segment.name} (${campaignId}): ${listing.distinct.toLocaleString("en-US")} leads snapshotted`);
   }
-  const completeness = judgeCompleteness(await listingCounts(client, campaigns, leadsByCampaign, log));
-  const shortIds = new Set(completeness.short.map((c) => c.campaignId));
-  if (shortIds.size > 0) log(describeShortPull(completeness.short));
+  const completeness = judgeCompleteness(await listingCounts(client, campaigns, listings, log));
+  const incomplete = describeIncompletePull(completeness);
+  if (incomplete) log(incomplete);
+
+  const capacity = await failOnError(options, runId, startedAt, "sending-capacity snapshot", () => {
+    budget.check("before the sending-capacity snapshot");
+    return pullCapacity({
+      client,
+      warehouse,
+      runId,
+      at: clock.next(),
+      today: now(),
+      managed: campaigns.map((m) => m.campaign),
+    });
+  });
+  const warnings = capacity.status === "missing" ? [capacity.error] : [];
+  log(
+    capacity.status === "complete"
+      ? `  sending capacity: ${capacity.campaigns} campaign(s), ${capacity.accounts} account(s), ${capacity.campaignDays + capacity.accountDays} day row(s)`
+      : `  ${capacity.error}`,
+  );
 
   crashPoint("pull.before-reconcile");
-  const managed = new Set(settings.managedCampaignIds);
-  const finals: FinalEntry[] = [];
-  const reconciled: Record<string, Record<string, number>> = {};
-  try {
-    for (const o of open.filter((o) => !shortIds.has(o.action.campaign_id) || !isSnapshotOp(o))) {
-      const entry = await reconcileOne(o, managed, client);
-      finals.push(entry);
-      const byOp = nested(reconciled, o.action.op);
-      byOp[entry.state] = (byOp[entry.state] ?? 0) + 1;
-    }
-    if (finals.length > 0) {
-      const at = clock.next();
-      await warehouse.append(
-        syncChangelogTable,
-        finals.map((f) => changelogRow(runId, at, f)),
-      );
-    }
-  } catch (error) {
-    await recordFailedPull(warehouse, runId, startedAt, error, options.env);
-    explainPreflightError(error, client);
-  }
+  // A campaign whose listing is short or untrusted proves nothing about its leads: its add and
+  // drain intents wait for a pull that can be trusted.
+  const unreliable = new Set([
+    ...completeness.short.map((c) => c.campaignId),
+    ...completeness.untrusted.map((c) => c.campaignId),
+  ]);
+  const reconciled = await failOnError(options, runId, startedAt, "reconciliation", () => {
+    budget.check("before reconciliation");
+    return reconcileOpen(
+      open.filter((o) => !unreliable.has(o.action.campaign_id) || !isSnapshotOp(o)),
+      new Set(settings.managedCampaignIds),
+      client,
+      warehouse,
+      runId,
+      clock,
+    );
+  });
 
   crashPoint("pull.before-run-row");
   const finishedAt = clock.next();
@@ -225,8 +188,8 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
     mode: "pull",
     startedAt,
     finishedAt,
-    status: completeness.short.length === 0 ? "succeeded" : "partial",
-    ...(completeness.short.length === 0 ? {} : { error: describeShortPull(completeness.short) }),
+    status: isComplete(completeness) ? "succeeded" : "partial",
+    ...(incomplete ? { error: incomplete } : {}),
     counts: {
       campaigns: campaigns.length,
       leads: total,
@@ -234,10 +197,11 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
       reconciled,
       api_calls: apiCalls,
       completeness,
+      capacity,
     },
     ciRunUrl: ciRunUrl(options.env),
   });
-  const warnings = await alertCompleteness(options, runId, finishedAt, completeness);
+  warnings.push(...(await alertCompleteness(options, runId, finishedAt, completeness)));
   return {
     runId,
     startedAt,
@@ -247,13 +211,58 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
     leadsByCampaign,
     reconciled,
     apiCalls,
-    complete: completeness.short.length === 0,
+    complete: isComplete(completeness),
     completeness,
+    capacity,
     warnings,
   };
 }
 
-/** add and drain are reconciled against the lead snapshot; block and verify are not. */
+/**
+ * A step of the pull after it started writing: on any error the pull is recorded failed (with the
+ * reason) and the error is rethrown as one clear message naming the step (`what`).
+ */
+async function failOnError<T>(
+  options: PullOptions,
+  runId: string,
+  startedAt: Date,
+  what: string,
+  step: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    await recordFailedPull(options.warehouse, runId, startedAt, what, error, options.env);
+    return explainInstantlyError(error, options.client, what);
+  }
+}
+
+/** Settles the open intents of earlier runs against this snapshot and stores their final rows. */
+async function reconcileOpen(
+  open: readonly OpenAction[],
+  managed: Set<string>,
+  client: InstantlyClient,
+  warehouse: Warehouse,
+  runId: string,
+  clock: MonotonicClock,
+): Promise<Record<string, Record<string, number>>> {
+  const finals: FinalEntry[] = [];
+  const reconciled: Record<string, Record<string, number>> = {};
+  for (const o of open) {
+    const entry = await reconcileOne(o, managed, client);
+    finals.push(entry);
+    const byOp = nested(reconciled, o.action.op);
+    byOp[entry.state] = (byOp[entry.state] ?? 0) + 1;
+  }
+  if (finals.length > 0) {
+    const at = clock.next();
+    await warehouse.append(
+      syncChangelogTable,
+      finals.map((f) => changelogRow(runId, at, f)),
+    );
+  }
+  return reconciled;
+}
 
 /**
  * Each campaign's listed leads with its analytics lead count from the preflight and again now (see
@@ -262,7 +271,7 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
 async function listingCounts(
   client: InstantlyClient,
   campaigns: readonly ManagedCampaign[],
-  listed: Record<string, number>,
+  listings: ReadonlyMap<string, Listing>,
   log: (line: string) => void,
 ): Promise<CampaignCompleteness[]> {
   const after = new Map<string, number | null>();
@@ -278,9 +287,12 @@ async function listingCounts(
   }
   return campaigns.map((m) => {
     const campaignId = m.campaign.id.toLowerCase();
+    const l = listings.get(campaignId);
     return {
       campaignId,
-      listed: listed[campaignId] ?? 0,
+      listed: l?.distinct ?? 0,
+      nullEmails: l?.nullEmails ?? 0,
+      duplicateIds: l?.duplicateIds ?? 0,
       countBefore: intOrNull(m.analytics?.leads_count),
       countAfter: after.get(campaignId) ?? null,
     };
@@ -323,6 +335,7 @@ async function recordFailedPull(
   warehouse: Warehouse,
   runId: string,
   startedAt: Date,
+  what: string,
   error: unknown,
   env: Record<string, string | undefined> | undefined,
 ): Promise<void> {
@@ -333,7 +346,7 @@ async function recordFailedPull(
       startedAt,
       finishedAt: now(),
       status: "failed",
-      error: safeMessage(error instanceof Error ? error.message : String(error), 1000),
+      error: safeMessage(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, 1000),
       ciRunUrl: ciRunUrl(env),
     });
   } catch {

@@ -57,10 +57,36 @@ export async function addBatch(
   const created = finals.filter((f) => f.state === "succeeded").length;
   const unknown = finals.filter((f) => f.state === "failed" && isAmbiguousFailure(f.errorCode)).length;
   ctx.progress.addsUnknown += unknown;
-  return { used: created + unknown, goOn: continueAfter(outcome) };
+  if (outcome.status === "rejected") {
+    ctx.warnings.push(
+      `push stopped: Instantly refused a whole /leads/add batch for campaign ${campaign} (${outcome.message}); its ${send.length} lead(s) are failed and retryable, not rejected, and the next run adds them`,
+    );
+    ctx.log(
+      `  push stopped: a whole batch for campaign ${campaign} was refused (HTTP ${outcome.httpStatus})`,
+    );
+  }
+  return { used: created + unknown, goOn: continueAfter(outcome) && outcome.status !== "rejected" };
+}
+
+/**
+ * A 4xx answering the whole call (the plan's lead limit, a campaign deleted mid-run, a payload the
+ * API will not take) is no verdict on any lead in it: every row is `failed` and retryable, never
+ * `rejected` (int_suppression suppresses `rejected` adds for good). Only a row the API names in its
+ * answer is rejected (bulk-add.ts).
+ */
+function batchRefused(action: PlannedAction, outcome: { code: string; message: string; httpStatus: number }) {
+  return {
+    action,
+    state: "failed",
+    retryable: true,
+    errorCode: "batch_refused",
+    httpStatus: outcome.httpStatus,
+    message: `the whole batch was refused (${outcome.code}): ${outcome.message}`,
+  } satisfies FinalEntry;
 }
 
 function addFinals(batch: readonly PlannedAction[], outcome: InstantlyOutcome<BulkAddResult>): FinalEntry[] {
+  if (outcome.status === "rejected") return batch.map((action) => batchRefused(action, outcome));
   if (outcome.status !== "succeeded") return batch.map((action) => failedEntry(action, outcome));
   const byIndex = new Map(outcome.value.rows.map((r) => [r.index, r]));
   return batch.map((action, i): FinalEntry => {
