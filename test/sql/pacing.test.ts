@@ -32,7 +32,7 @@ beforeAll(async () => {
     first_touch_days: "2",
     pacing_headroom: "0.9",
     inventory_cap: "100000",
-    max_adds_per_run: "100000",
+    max_adds_per_run: "150",
     overfetch_multiplier: "1",
   });
 });
@@ -184,14 +184,15 @@ describe("pacing by sending capacity", () => {
       paced_slots: 0,
       no_adds_reason: "no_healthy_sender",
     });
+    // max_adds_per_run (150) still bounds the run: the campaign may take 162, the run lands 150
     const b = await budget(s);
-    expect(b.slots).toBe(162);
+    expect(b.slots).toBe(150);
     expect(JSON.parse(String(b.campaign_slots))).toEqual({ [SMB]: 162, [MIDSIZE]: 0 });
     const queued = await rows(
       s,
       `select campaign_id, count(*)::int as n from "cold_email"."push_queue" group by 1`,
     );
-    expect(queued).toEqual([{ campaign_id: SMB, n: 162 }]);
+    expect(queued).toEqual([{ campaign_id: SMB, n: 150 }]);
   });
 
   it("follow-ups come first: leads in sequence take their share of the sends", async () => {
@@ -417,52 +418,45 @@ describe("pacing by sending capacity", () => {
     expect(Number((await capacityOf(SMB)).backlog_days)).toBeCloseTo(200 / 81, 5);
   });
 
-  it("inventory_cap and max_adds_per_run still bound the paced slots", async () => {
-    const capped = await openScenario({ pacing: "capacity", inventory_cap: "100", max_adds_per_run: "30" });
-    try {
-      await leads(capped, pool(100, 100_000, "smb"));
-      await pull(capped, "pull-1", []);
-      const accounts = mailboxes("s", 3);
-      await insert(
-        capped,
-        "cold_email_ops",
-        "instantly_sending_accounts",
-        accounts.map((a) => ({
-          run_id: "pull-1",
-          recorded_at: daysAgo(0.01),
-          email: a.email,
-          daily_limit: 30,
-          status: 1,
-          warmup_status: 1,
-        })),
-      );
-      await insert(capped, "cold_email_ops", "instantly_campaign_sending", [
-        {
-          run_id: "pull-1",
-          recorded_at: daysAgo(0.01),
-          campaign_id: SMB,
-          is_managed: true,
-          status: 1,
-          step_count: 3,
-          sequence_days: 14,
-        },
-      ]);
-      await insert(
-        capped,
-        "cold_email_ops",
-        "instantly_campaign_accounts",
-        accounts.map((a) => ({
-          run_id: "pull-1",
-          recorded_at: daysAgo(0.01),
-          campaign_id: SMB,
-          email: a.email,
-        })),
-      );
-      await run(capped);
-      expect((await budget(capped)).slots).toBe(30);
-    } finally {
-      capped.wh.close();
-    }
+  it("keeps the figures of every pull (int_send_capacity_history) and charts one row a day (rpt_send_capacity)", async () => {
+    await leads(s, pool(400, 100_000, "smb"));
+    const senders = mailboxes("s", 3);
+    const setup = [{ id: SMB, senders: senders.map((x) => x.email) }];
+    await pull(s, "pull-1", [], daysAgo(2));
+    await sending("pull-1", senders, setup, [], daysAgo(2));
+    await run(s);
+    await pull(s, "pull-2", [], daysAgo(1.5));
+    await sending(
+      "pull-2",
+      senders,
+      setup,
+      [{ campaign_id: SMB, daysAgo: 2, sent: 70, new_leads_contacted: 70 }],
+      daysAgo(1.5),
+    );
+    await run(s);
+    await pull(s, "pull-3", [], daysAgo(0.01));
+    await sending("pull-3", senders, setup, [
+      { campaign_id: SMB, daysAgo: 1, sent: 80, new_leads_contacted: 75 },
+    ]);
+    await run(s);
+    const history = await rows(
+      s,
+      `select pull_run_id, sends_per_day, pool_left from "cold_email_staging"."int_send_capacity_history"
+       where campaign_id = '${SMB}' order by pulled_at`,
+    );
+    expect(history.map((h) => h.pull_run_id)).toEqual(["pull-1", "pull-2", "pull-3"]);
+    expect(history.every((h) => h.sends_per_day === 81 && Number(h.pool_left) > 0)).toBe(true);
+    const chart = await rows(
+      s,
+      `select cast(day as varchar) as day, sent_last_day, new_leads_last_day from "cold_email_reporting"."rpt_send_capacity"
+       where campaign_id = '${SMB}' order by day`,
+    );
+    // one row a day: the day's last pull (pull-2 on day -2... pull-1 and pull-2 share a day when
+    // 1.5 and 2 days ago fall on one date), each with the analytics of the day before it
+    expect(chart.length).toBe(
+      new Set([daysAgo(2), daysAgo(1.5), daysAgo(0.01)].map((d) => d.slice(0, 10))).size,
+    );
+    expect(chart.at(-1)).toMatchObject({ sent_last_day: 80, new_leads_last_day: 75 });
   });
 });
 

@@ -45,6 +45,17 @@ inventory as (
 
 ),
 
+candidates as (
+
+    select
+        segment,
+        count(*) as pool_left
+
+    from `cold-email-local.cold_email_staging.int_push_candidates`
+    group by segment
+
+),
+
 sender_totals as (
 
     select
@@ -133,7 +144,8 @@ joined as (
                 then SAFE_DIVIDE(CAST(observed.window_sent AS FLOAT64), observed.window_new_leads)
         end as observed_sends_per_new_lead,
         coalesce(lead_counts.leads_in_sequence, 0) as leads_in_sequence,
-        coalesce(lead_counts.never_emailed, 0) + coalesce(inventory.pending_adds, 0) as backlog
+        coalesce(lead_counts.never_emailed, 0) + coalesce(inventory.pending_adds, 0) as backlog,
+        coalesce(candidates.pool_left, 0) as pool_left
 
     from segments
     left join campaigns
@@ -146,6 +158,8 @@ joined as (
         on segments.campaign_id = lead_counts.campaign_id
     left join inventory
         on segments.segment = inventory.segment
+    left join candidates
+        on segments.segment = candidates.segment
 
 ),
 
@@ -234,6 +248,8 @@ final as (
         SAFE_DIVIDE(CAST(backlog AS FLOAT64), new_starts_per_day) as backlog_days,
         target_backlog,
         case when target_backlog > backlog then target_backlog - backlog else 0 end as paced_slots,
+        pool_left,
+        SAFE_DIVIDE(CAST(pool_left AS FLOAT64), new_starts_per_day) as runway_days,
         case
             when not has_capacity_data then 'no_capacity_data'
             when coalesce(campaign_status, 0) <> 1 then 'campaign_not_active'
