@@ -125,6 +125,35 @@ const capacity = {
   overfetchMultiplier: num("overfetch_multiplier", { min: 1, max: 100 }),
 };
 
+/**
+ * Pacing (definitions/intermediate/int_send_capacity.sqlx): `capacity` feeds each campaign what its
+ * mailboxes can start (new starts a day x first_touch_days, less the leads still waiting for their
+ * first email); `cap` keeps one inventory ceiling for all campaigns (slots = min(max_adds_per_run,
+ * headroom under inventory_cap)), optionally split by <segment>_slot_share.
+ */
+const pacing = (() => {
+  const mode = optionalText("pacing") === "" ? "capacity" : optionalText("pacing");
+  if (mode !== "capacity" && mode !== "cap") {
+    throw new Error(
+      `includes/config.js: vars.pacing must be "capacity" or "cap", got ${JSON.stringify(mode)}`,
+    );
+  }
+  return {
+    mode,
+    /** Days of new starts each campaign should hold waiting for their first email. */
+    firstTouchDays: num("first_touch_days", { min: 0, max: 60, fallback: 2 }),
+    /** Share of the mailboxes' limits the pacer counts on (deliverability and schedule slack). */
+    headroom: num("pacing_headroom", { min: 0.05, max: 1, fallback: 0.9 }),
+    /** Emails a day Instantly's slow ramp adds to an account's limit. */
+    slowRampStep: num("slow_ramp_step", { int: true, min: 1, fallback: 2 }),
+    /** Days of daily analytics the observed sends per new lead are measured over. */
+    windowDays: num("pacing_window_days", { int: true, min: 1, max: 31, fallback: 14 }),
+  };
+})();
+
+/** True when per-campaign slots apply: capacity pacing, or <segment>_slot_share vars under cap pacing. */
+const perCampaignSlots = pacing.mode === "capacity" || slotSplitConfigured;
+
 const contact = {
   cooldownDays: num("cooldown_days", { int: true, min: 0 }),
   staleDays: num("stale_days", { int: true, min: 1 }),
@@ -219,6 +248,8 @@ module.exports = {
   SEGMENT_RULES,
   segments,
   slotSplitConfigured,
+  perCampaignSlots,
+  pacing,
   capacity,
   contact,
   eligibility,

@@ -59,6 +59,7 @@ const DRAIN_REASONS = [
     suppress: true,
     block: true,
     handoff: false,
+    provesEmail: true,
     description: "Lead status -2: the lead unsubscribed.",
   },
   {
@@ -66,6 +67,7 @@ const DRAIN_REASONS = [
     suppress: true,
     block: false,
     handoff: false,
+    provesEmail: true,
     description: "Lead status -1: an email bounced.",
   },
   {
@@ -73,6 +75,7 @@ const DRAIN_REASONS = [
     suppress: true,
     block: false,
     handoff: false,
+    provesEmail: true,
     description: "Interest -2: replied that they are the wrong person.",
   },
   {
@@ -80,6 +83,7 @@ const DRAIN_REASONS = [
     suppress: true,
     block: false,
     handoff: false,
+    provesEmail: true,
     description: "Interest -1 (not interested) or -3 (lost).",
   },
   {
@@ -87,6 +91,7 @@ const DRAIN_REASONS = [
     suppress: false,
     block: false,
     handoff: true,
+    provesEmail: true,
     description: "Interest 2, 3, 4 or -4: a meeting is booked or happened.",
   },
   {
@@ -94,6 +99,7 @@ const DRAIN_REASONS = [
     suppress: false,
     block: false,
     handoff: true,
+    provesEmail: true,
     description: "Interest 1: the lead is interested.",
   },
   {
@@ -101,6 +107,7 @@ const DRAIN_REASONS = [
     suppress: false,
     block: false,
     handoff: false,
+    provesEmail: false,
     description: "Lead status -3: Instantly skipped the lead.",
   },
   {
@@ -108,6 +115,7 @@ const DRAIN_REASONS = [
     suppress: false,
     block: false,
     handoff: true,
+    provesEmail: true,
     description: "A real reply (not out-of-office) without an interest label.",
   },
   {
@@ -115,6 +123,7 @@ const DRAIN_REASONS = [
     suppress: false,
     block: false,
     handoff: false,
+    provesEmail: true,
     description: "Lead status 3: the sequence finished without a reply.",
   },
   {
@@ -122,6 +131,7 @@ const DRAIN_REASONS = [
     suppress: true,
     block: false,
     handoff: false,
+    provesEmail: false,
     description: "The email or its domain is now on the do-not-contact list.",
   },
   {
@@ -129,6 +139,7 @@ const DRAIN_REASONS = [
     suppress: false,
     block: false,
     handoff: false,
+    provesEmail: false,
     description: "Someone else at the same company domain replied.",
   },
   {
@@ -136,6 +147,7 @@ const DRAIN_REASONS = [
     suppress: false,
     block: false,
     handoff: false,
+    provesEmail: false,
     description:
       "Lead status 2 (paused, not out-of-office) with no update in Instantly for stuck_days: nothing will send to it.",
   },
@@ -144,6 +156,7 @@ const DRAIN_REASONS = [
     suppress: false,
     block: false,
     handoff: false,
+    provesEmail: false,
     description: "Kept in a campaign for stale_days or more without an outcome.",
   },
 ].map((r) => ({
@@ -482,6 +495,22 @@ function cooldownDaysCase(reasonExpr) {
   return `case ${reasonExpr}\n${SEQUENCE_END_REASONS.map((r) => `      when ${sql.str(r.code)} then ${r.cooldownDays}`).join("\n")}\n      else ${config.contact.cooldownDays}\n    end`;
 }
 
+/** TRUE when a drain reason proves the lead got an email (DRAIN_REASONS `provesEmail`). */
+function reasonProvesEmail(reasonExpr) {
+  return reasonFlag(reasonExpr, "provesEmail");
+}
+
+/**
+ * The cooldown of an ended sequence: its reason's days (cooldownDaysCase), but 0 when the lead never
+ * got an email (drained stale while waiting, removed, lost, its campaign emptied): a lead burned unsent
+ * goes straight back to the pool. Suppressions are not cooldowns (int_suppression keeps those out);
+ * `skipped` (Instantly refused our add: the email was already in the workspace) and `lost_add` (never
+ * reached a sequence; var cooldown_days_lost_add) keep their own days.
+ */
+function sequenceCooldownDays(reasonExpr, emailedExpr) {
+  return `case when not coalesce(${emailedExpr}, false) and coalesce(${reasonExpr} not in ('skipped', 'lost_add'), true) then 0 else ${cooldownDaysCase(reasonExpr)} end`;
+}
+
 /** Lead-scoring weights (seed 003). Points per signal; the group maxima sum to 100. */
 const SCORING = {
   revenue: {
@@ -580,6 +609,8 @@ module.exports = {
   isOutOfOffice,
   reasonFlag,
   cooldownDaysCase,
+  sequenceCooldownDays,
+  reasonProvesEmail,
   revenuePoints,
   technologyPoints,
   geographyPoints,

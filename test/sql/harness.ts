@@ -30,9 +30,13 @@ export interface Scenario {
   conn: DuckDBConnection;
 }
 
-/** Compile (once per test file) and open an empty warehouse. `vars` override workflow_settings.yaml. */
+/**
+ * Compile (once per test file) and open an empty warehouse. `vars` override workflow_settings.yaml.
+ * Scenarios run under `pacing: cap` unless they say otherwise: they test the other rules with one
+ * inventory budget; test/sql/pacing.test.ts sets `pacing: capacity` and feeds the sending snapshot.
+ */
 export async function openScenario(vars: Record<string, string> = {}): Promise<Scenario> {
-  const overrides = { dialect: "duckdb", as_of: AS_OF, ...vars };
+  const overrides = { dialect: "duckdb", as_of: AS_OF, pacing: "cap", ...vars };
   const settings = loadSettings({ projectDir: repoRoot(), overrides });
   const graph = await compileProject({ projectDir: repoRoot(), vars: overrides });
   const wh = await openDuckDb(":memory:");
@@ -45,6 +49,11 @@ const RAW_AND_OPS = [
   ["cold_email_raw", "dnc_list"],
   ["cold_email_ops", "instantly_leads"],
   ["cold_email_ops", "instantly_campaigns"],
+  ["cold_email_ops", "instantly_sending_accounts"],
+  ["cold_email_ops", "instantly_campaign_sending"],
+  ["cold_email_ops", "instantly_campaign_accounts"],
+  ["cold_email_ops", "instantly_campaign_daily"],
+  ["cold_email_ops", "instantly_account_daily"],
   ["cold_email_ops", "sync_changelog"],
   ["cold_email_ops", "sync_runs"],
   ["cold_email_ops", "email_verifications"],
@@ -126,6 +135,7 @@ export interface InstantlyLeadFixture {
   timestamp_last_reply?: string;
   timestamp_last_interest_change?: string;
   timestamp_updated?: string;
+  timestamp_last_contact?: string | null;
   run_id?: string;
   recorded_at?: string;
 }

@@ -97,7 +97,13 @@ describe("lost_add", () => {
       { action_id: "x1", op: "add", email: "left@l3.com", state: "intent", recorded_at: daysAgo(5) },
       { action_id: "x1", op: "add", email: "left@l3.com", state: "succeeded", recorded_at: daysAgo(5) },
     ]);
-    await pull(s, "pull-1", [{ lead_id: "X", email: "left@l3.com", status: 1 }], daysAgo(4));
+    // emailed before it left: an unsent lead would carry no cooldown (test/sql/pacing.test.ts)
+    await pull(
+      s,
+      "pull-1",
+      [{ lead_id: "X", email: "left@l3.com", status: 1, timestamp_last_contact: daysAgo(4.5) }],
+      daysAgo(4),
+    );
     for (const [i, at] of [daysAgo(3), daysAgo(2), daysAgo(1)].entries())
       await pull(s, `pull-${i + 2}`, [], at);
     await run(s);

@@ -135,6 +135,14 @@ export const EXTRA_KEYS: Record<string, { keys: string[][]; why: string }> = {
     keys: [["campaign_id", "run_id"]],
     why: "one row per campaign per pull",
   },
+  stg_instantly_campaign_daily: {
+    keys: [["campaign_id", "date"]],
+    why: "the latest pull's analytics: one row per campaign per day",
+  },
+  stg_instantly_account_daily: {
+    keys: [["email", "date"]],
+    why: "the latest pull's analytics: one row per account per day",
+  },
   stg_instantly_leads: {
     keys: [["lead_id"]],
     why: "a view over stg_instantly_lead_state (uniqueKey lead_id)",

@@ -6,6 +6,21 @@ inventory as (
 
 ),
 
+send_capacity as (
+
+    select * from `cold-email-local.cold_email_staging.int_send_capacity`
+
+),
+
+paced as (
+
+    select
+        coalesce(sum(paced_slots), 0) as paced_slots
+
+    from send_capacity
+
+),
+
 totals as (
 
     select
@@ -34,24 +49,29 @@ slotted as (
 
     select
         budget.*,
+        paced.paced_slots as paced_slots,
         case
             when headroom <= 0 then 0
+            when paced.paced_slots < headroom and paced.paced_slots < max_adds_per_run then paced.paced_slots
             when headroom < max_adds_per_run then headroom
             else max_adds_per_run
         end as slots
 
     from budget
+    cross join paced
 
 ),
 
 split_candidates as (
 
     select
-        sum(CAST(ceil(floor(slotted.slots * inventory.slot_share) * slotted.overfetch_multiplier) AS INT64)) as candidates
+        sum(CAST(ceil(case
+            when send_capacity.paced_slots < slotted.slots then send_capacity.paced_slots
+            else slotted.slots
+        end * slotted.overfetch_multiplier) AS INT64)) as candidates
 
     from slotted
-    cross join inventory
-    where inventory.slot_share is not null
+    cross join send_capacity
 
 ),
 
@@ -64,9 +84,10 @@ final as (
         slotted.active_inventory,
         slotted.draining,
         slotted.headroom,
+        slotted.paced_slots,
         slotted.slots,
-        false as is_split,
-        CAST(ceil(slotted.slots * slotted.overfetch_multiplier) AS INT64) as candidates
+        true as is_split,
+        coalesce(split_candidates.candidates, 0) as candidates
 
     from slotted
     cross join split_candidates

@@ -224,6 +224,22 @@ joined as (
             or coalesce(drains.reason in ('replied', 'interested', 'meeting_booked', 'not_interested', 'wrong_person'), false) as has_real_reply,
         leads.timestamp_last_reply,
         leads.timestamp_last_interest_change,
+        leads.first_contact_at,
+        leads.first_contact_at is not null
+            or case
+      when leads.status = -2 then 'unsubscribed'
+      when leads.status = -1 then 'bounced'
+      when leads.lt_interest_status = -2 then 'wrong_person'
+      when leads.lt_interest_status in (-1, -3) then 'not_interested'
+      when leads.lt_interest_status in (2, 3, 4, -4) then 'meeting_booked'
+      when leads.lt_interest_status = 1 then 'interested'
+      when leads.status = -3 then 'skipped'
+      when leads.lt_interest_status = 0 and leads.status in (1, 2) then null
+      when coalesce(leads.lt_interest_status, 99) <> 0 and coalesce(leads.email_reply_count, 0) > 0 then 'replied'
+      when leads.status = 3 then 'completed'
+    end is not null
+            or coalesce((coalesce(leads.lt_interest_status, 99) <> 0 and (coalesce(leads.email_reply_count, 0) > 0 or leads.lt_interest_status in (1, 2, 3, 4, -1, -2, -3, -4))), false)
+            or coalesce(drains.reason in ('unsubscribed', 'bounced', 'wrong_person', 'not_interested', 'meeting_booked', 'interested', 'replied', 'completed'), false) as was_emailed,
         leads.last_seen_at,
         action_times.last_action_at
 
@@ -288,12 +304,14 @@ final as (
         drain_reason,
         ended_at,
         end_reason,
+        first_contact_at,
+        was_emailed,
         has_real_reply,
         case
             when has_real_reply
                 then coalesce(timestamp_last_reply, timestamp_last_interest_change, last_seen_at, drained_at)
         end as replied_at,
-        case end_reason
+        case when not coalesce(was_emailed, false) and coalesce(end_reason not in ('skipped', 'lost_add'), true) then 0 else case end_reason
       when 'unsubscribed' then 90
       when 'bounced' then 90
       when 'wrong_person' then 90
@@ -310,8 +328,8 @@ final as (
       when 'removed' then 90
       when 'lost_add' then 0
       else 90
-    end as cooldown_days,
-        TIMESTAMP_ADD(ended_at, INTERVAL case end_reason
+    end end as cooldown_days,
+        TIMESTAMP_ADD(ended_at, INTERVAL case when not coalesce(was_emailed, false) and coalesce(end_reason not in ('skipped', 'lost_add'), true) then 0 else case end_reason
       when 'unsubscribed' then 90
       when 'bounced' then 90
       when 'wrong_person' then 90
@@ -328,7 +346,7 @@ final as (
       when 'removed' then 90
       when 'lost_add' then 0
       else 90
-    end DAY) as cooldown_until,
+    end end DAY) as cooldown_until,
         last_seen_at,
         last_action_at
 

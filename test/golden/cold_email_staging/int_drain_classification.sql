@@ -83,9 +83,9 @@ signals as (
         case
             when coalesce(instantly_leads.lt_interest_status = 0, false)
                 and instantly_leads.timestamp_last_interest_change
-                    > coalesce(instantly_leads.timestamp_created, instantly_leads.first_seen_at)
+                    > coalesce(instantly_leads.first_contact_at, instantly_leads.timestamp_created, instantly_leads.first_seen_at)
                 then instantly_leads.timestamp_last_interest_change
-            else coalesce(instantly_leads.timestamp_created, instantly_leads.first_seen_at)
+            else coalesce(instantly_leads.first_contact_at, instantly_leads.timestamp_created, instantly_leads.first_seen_at)
         end as stale_since,
         case
             when instantly_leads.status = 2 and active_campaigns.campaign_id is not null

@@ -12,22 +12,28 @@ capacity as (
 
 ),
 
+send_capacity as (
+
+    select * from `cold-email-local.cold_email_staging.int_send_capacity`
+
+),
+
 final as (
 
     select
         inventory.segment,
         inventory.campaign_id,
         inventory.slot_share,
-        case
-            when capacity.is_split then CAST(floor(capacity.slots * coalesce(inventory.slot_share, 0)) AS INT64)
-        end as slots,
-        case
-            when capacity.is_split
-                then CAST(ceil(floor(capacity.slots * coalesce(inventory.slot_share, 0)) * capacity.overfetch_multiplier) AS INT64)
-        end as candidates
+        coalesce(send_capacity.paced_slots, 0) as slots,
+        CAST(ceil(case
+            when coalesce(send_capacity.paced_slots, 0) < capacity.slots then coalesce(send_capacity.paced_slots, 0)
+            else capacity.slots
+        end * capacity.overfetch_multiplier) AS INT64) as candidates
 
     from inventory
     cross join capacity
+    left join send_capacity
+        on inventory.segment = send_capacity.segment
 
 )
 

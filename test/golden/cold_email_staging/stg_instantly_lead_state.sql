@@ -21,6 +21,7 @@ ranked as (
     select
         snapshots.*,
         min(snapshots.recorded_at) over (partition by snapshots.lead_id) as window_first_seen_at,
+        min(snapshots.timestamp_last_contact) over (partition by snapshots.lead_id) as window_first_contact_at,
         row_number() over (
             partition by snapshots.lead_id
             order by snapshots.recorded_at desc nulls last, snapshots.run_id desc nulls last
@@ -48,6 +49,7 @@ final as (
         ranked.timestamp_created,
         ranked.timestamp_updated,
         ranked.timestamp_last_contact,
+        ranked.window_first_contact_at as first_contact_at,
         ranked.timestamp_last_reply,
         ranked.timestamp_last_interest_change,
         ranked.upload_method,

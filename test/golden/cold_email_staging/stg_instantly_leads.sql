@@ -29,6 +29,7 @@ final as (
         lead_state.timestamp_created,
         lead_state.timestamp_updated,
         lead_state.timestamp_last_contact,
+        lead_state.first_contact_at,
         lead_state.timestamp_last_reply,
         lead_state.timestamp_last_interest_change,
         lead_state.upload_method,

@@ -4,17 +4,17 @@ with
 instantly_leads as (
 
     select * from (
-  select 'L1' as lead_id, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'done@a.com' as email, 'a.com' as domain, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as timestamp_created, cast(null as TIMESTAMP) as timestamp_last_interest_change, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as first_seen_at, true as is_in_latest_pull, cast(null as TIMESTAMP) as timestamp_updated
+  select 'L1' as lead_id, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'done@a.com' as email, 'a.com' as domain, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as timestamp_created, cast(null as TIMESTAMP) as timestamp_last_interest_change, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as first_seen_at, true as is_in_latest_pull, cast(null as TIMESTAMP) as timestamp_updated, cast(null as TIMESTAMP) as first_contact_at
   union all
-  select 'L2', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'away@b.com', 'b.com', 3, 0, 1, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, null
+  select 'L2', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'away@b.com', 'b.com', 3, 0, 1, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, null, null
   union all
-  select 'L3', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'dev@c.com', 'c.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, null
+  select 'L3', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'dev@c.com', 'c.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, null, null
   union all
-  select 'L4', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'old@d.com', 'd.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 100 DAY), true, null
+  select 'L4', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'old@d.com', 'd.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 100 DAY), true, null, null
   union all
-  select 'L5', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'gone@e.com', 'e.com', 3, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, null
+  select 'L5', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'gone@e.com', 'e.com', 3, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, null, null
   union all
-  select 'L6', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'held@f.com', 'f.com', 2, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY)
+  select 'L6', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'held@f.com', 'f.com', 2, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY), null
 )
     where is_in_latest_pull and campaign_id in ('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', '5ffbe8c3-dc0e-41e4-9999-48f00d2015df')
 
@@ -103,9 +103,9 @@ signals as (
         case
             when coalesce(instantly_leads.lt_interest_status = 0, false)
                 and instantly_leads.timestamp_last_interest_change
-                    > coalesce(instantly_leads.timestamp_created, instantly_leads.first_seen_at)
+                    > coalesce(instantly_leads.first_contact_at, instantly_leads.timestamp_created, instantly_leads.first_seen_at)
                 then instantly_leads.timestamp_last_interest_change
-            else coalesce(instantly_leads.timestamp_created, instantly_leads.first_seen_at)
+            else coalesce(instantly_leads.first_contact_at, instantly_leads.timestamp_created, instantly_leads.first_seen_at)
         end as stale_since,
         case
             when instantly_leads.status = 2 and active_campaigns.campaign_id is not null
