@@ -1,5 +1,6 @@
 import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
+import { guardWorkflowCommands } from "../core/escape.ts";
 import { safeMessage } from "../instantly/redact.ts";
 import { explainCloudError } from "./cloud-errors.ts";
 import { checkArgs } from "./strict-args.ts";
@@ -74,25 +75,28 @@ export async function runCli(rawArgs: string[]): Promise<void> {
   }
 }
 
+/** stderr is the job log in GitHub Actions: an upstream message can start no workflow command there. */
+const say = (text: string) => console.error(guardWorkflowCommands(text));
+
 /** Print an error for a person and return the exit code. Stack traces only with ENGINE_DEBUG=1. */
 export function reportError(raw: unknown): number {
   const error = explainCloudError(raw) ?? raw;
   if (error instanceof UserError) {
-    console.error(`error: ${error.message}`);
-    if (error.hint) console.error(`  hint: ${error.hint}`);
+    say(`error: ${error.message}`);
+    if (error.hint) say(`  hint: ${error.hint}`);
     if (process.env.ENGINE_DEBUG && error.cause) console.error(error.cause);
     return error.exitCode;
   }
   const e = error as { name?: string; code?: string; message?: string };
   if (e?.name === "CLIError") {
     // citty: unknown command or a missing required argument.
-    console.error(`error: ${e.message}`);
-    console.error("  hint: run `engine --help` (or `engine <command> --help`)");
+    say(`error: ${e.message}`);
+    say("  hint: run `engine --help` (or `engine <command> --help`)");
     return ExitCode.usage;
   }
   // An unexpected error may quote a request or a row: no email or secret reaches the terminal or CI log.
-  console.error(`error: ${safeMessage(e?.message ?? String(error), 4000)}`);
+  say(`error: ${safeMessage(e?.message ?? String(error), 4000)}`);
   if (process.env.ENGINE_DEBUG) console.error(error);
-  else console.error("  (set ENGINE_DEBUG=1 for the stack trace)");
+  else say("  (set ENGINE_DEBUG=1 for the stack trace)");
   return ExitCode.failed;
 }
