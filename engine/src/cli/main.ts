@@ -1,8 +1,8 @@
 import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
-import { guardWorkflowCommands } from "../core/escape.ts";
 import { safeMessage } from "../instantly/redact.ts";
 import { explainCloudError } from "./cloud-errors.ts";
+import { guardProcessOutput } from "./output-guard.ts";
 import { checkArgs } from "./strict-args.ts";
 
 /**
@@ -56,6 +56,7 @@ async function resolveCommand(cmd: CommandDef, rawArgs: string[], path = "engine
 }
 
 export async function runCli(rawArgs: string[]): Promise<void> {
+  guardProcessOutput();
   try {
     if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h")) {
       const { leaf, parent } = await resolveCommand(main, rawArgs);
@@ -75,28 +76,25 @@ export async function runCli(rawArgs: string[]): Promise<void> {
   }
 }
 
-/** stderr is the job log in GitHub Actions: an upstream message can start no workflow command there. */
-const say = (text: string) => console.error(guardWorkflowCommands(text));
-
 /** Print an error for a person and return the exit code. Stack traces only with ENGINE_DEBUG=1. */
 export function reportError(raw: unknown): number {
   const error = explainCloudError(raw) ?? raw;
   if (error instanceof UserError) {
-    say(`error: ${error.message}`);
-    if (error.hint) say(`  hint: ${error.hint}`);
+    console.error(`error: ${error.message}`);
+    if (error.hint) console.error(`  hint: ${error.hint}`);
     if (process.env.ENGINE_DEBUG && error.cause) console.error(error.cause);
     return error.exitCode;
   }
   const e = error as { name?: string; code?: string; message?: string };
   if (e?.name === "CLIError") {
     // citty: unknown command or a missing required argument.
-    say(`error: ${e.message}`);
-    say("  hint: run `engine --help` (or `engine <command> --help`)");
+    console.error(`error: ${e.message}`);
+    console.error("  hint: run `engine --help` (or `engine <command> --help`)");
     return ExitCode.usage;
   }
   // An unexpected error may quote a request or a row: no email or secret reaches the terminal or CI log.
-  say(`error: ${safeMessage(e?.message ?? String(error), 4000)}`);
+  console.error(`error: ${safeMessage(e?.message ?? String(error), 4000)}`);
   if (process.env.ENGINE_DEBUG) console.error(error);
-  else say("  (set ENGINE_DEBUG=1 for the stack trace)");
+  else console.error("  (set ENGINE_DEBUG=1 for the stack trace)");
   return ExitCode.failed;
 }

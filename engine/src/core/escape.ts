@@ -79,3 +79,23 @@ export function markdownCode(text: string): string {
   const pad = flat.startsWith("`") || flat.endsWith("`") || flat.length === 0 ? " " : "";
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
+
+/** Workflow commands this engine writes on purpose (report/github.ts annotations), line for line. */
+const trustedCommands = new Set<string>();
+
+/** Marks `line` as a workflow command the engine means: `guardOutput` lets exactly that line through. */
+export function trustedWorkflowCommand(line: string): string {
+  trustedCommands.add(line);
+  return line;
+}
+
+/**
+ * Output for a GitHub Actions log: every line split like `guardWorkflowCommands`, except the engine's
+ * own annotations (`trustedWorkflowCommand`). cli/output-guard.ts applies it to stdout and stderr.
+ */
+export function guardOutput(text: string): string {
+  return text
+    .split(/(\r\n|\r|\n)/)
+    .map((part) => (trustedCommands.has(part) ? part : guardWorkflowCommands(part)))
+    .join("");
+}

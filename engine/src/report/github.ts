@@ -1,6 +1,6 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
-import { markdownCode } from "../core/escape.ts";
+import { markdownCode, trustedWorkflowCommand } from "../core/escape.ts";
 import { type Plan, summarisePlan } from "../core/plan.ts";
 import type { ApplyResult } from "../sync/apply/types.ts";
 import { PLAN_MAY_DIFFER } from "../sync/summary.ts";
@@ -33,7 +33,7 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 export function annotation(level: "error" | "warning" | "notice", title: string, message: string): string {
-  return `::${level} title=${escapeProperty(title)}::${escapeData(message)}`;
+  return trustedWorkflowCommand(`::${level} title=${escapeProperty(title)}::${escapeData(message)}`);
 }
 
 interface Counts {
