@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type DemoResult, runDemo } from "../../engine/src/local/demo.ts";
 import { type ReportData, readReportData } from "../../engine/src/report/data.ts";
 import { computeKpis } from "../../engine/src/report/kpis.ts";
@@ -23,7 +23,13 @@ let warehouse: DuckDbWarehouse;
 const q = async <T>(sql: string) => (await warehouse.conn.runAndReadAll(sql)).getRowObjectsJS() as T[];
 
 beforeAll(async () => {
-  demo = await runDemo({ leads: 2000, days: 4, seed: 5, warehouseFile: file, write: () => {} });
+  // The demo's days end "today": pin today (Date only, still ticking) so the outcome cannot depend on it.
+  vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-03-09T15:00:00Z"), shouldAdvanceTime: true });
+  try {
+    demo = await runDemo({ leads: 2000, days: 4, seed: 5, warehouseFile: file, write: () => {} });
+  } finally {
+    vi.useRealTimers();
+  }
   warehouse = await DuckDbWarehouse.open(file, demo.settings);
   // The report's own data, read the way `engine report` reads it.
   report = await readReportData(warehouse);
@@ -49,6 +55,10 @@ const LATEST = `
 const num = (v: unknown) => Number(v ?? 0);
 
 describe("reports include the run that just happened (demo, 2,000 leads, 4 days)", () => {
+  it("ran on the pinned days", () => {
+    expect(demo.days.map((d) => d.simDate)).toEqual(["2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08"]);
+  });
+
   it("the last day's apply did something the reports must show", () => {
     const last = demo.days.at(-1);
     expect(last).toBeDefined();
