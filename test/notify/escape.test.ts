@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatRuns } from "../../engine/src/cli/runs.ts";
+import { formatRunDetail } from "../../engine/src/cli/show.ts";
 import {
   escapeEchoMarkdown,
   escapeSlackMrkdwn,
@@ -11,6 +13,7 @@ import { renderTable } from "../../engine/src/core/table.ts";
 import { createNotifier } from "../../engine/src/notify/create-notifier.ts";
 import { renderDrainMessage, renderSyncMessage } from "../../engine/src/notify/render.ts";
 import { type NotifySink, startNotifySink } from "../../engine/src/sandbox/notify-sink.ts";
+import type { RunSummary } from "../../engine/src/sync/run-history.ts";
 import { formatStatus, type StatusReport } from "../../engine/src/sync/status.ts";
 import { sampleReport } from "./fixtures.ts";
 
@@ -239,6 +242,52 @@ describe("sink: CLI tables (engine status, runs, show)", () => {
     const campaignRows = lines.filter((l) => /^ {2}smb\s/.test(l));
     expect(campaignRows).toHaveLength(HOSTILE.length);
     expect(text).toContain("\\x1b[31mRED");
+  });
+
+  const run: RunSummary = {
+    runId: "apply-1",
+    mode: "apply",
+    status: "failed",
+    startedAt: "2026-03-02T14:00:00Z",
+    finishedAt: "2026-03-02T14:01:00Z",
+    durationSeconds: 60,
+    adds: 1,
+    drains: 0,
+    failures: 1,
+    errorsByClass: { [`${ANSI}x`]: 1 },
+    error: `${WORKFLOW} ${ANSI}`,
+    ciRunUrl: null,
+    counts: null,
+  };
+
+  it("engine runs and engine show: no escape sequence, no workflow command, the error on its own line", () => {
+    const runs = formatRuns([run]).join("\n");
+    const show = formatRunDetail({
+      run,
+      byOpState: { add: { failed: 1 } },
+      byReason: {},
+      byCampaign: { [WORKFLOW]: { failed: 1 } },
+      byError: { [ANSI]: 1 },
+      unresolved: 0,
+      failedSample: [
+        {
+          action_id: "a1",
+          op: "add",
+          campaign_id: MENTION,
+          state: "failed",
+          error_code: "http_500",
+          http_status: 500,
+          retryable: true,
+          message: `${MD_LINK}\n::error::x ${ANSI}`,
+        },
+      ],
+    });
+    for (const text of [runs, show.join("\n")]) {
+      expect(text).not.toContain("\u001b");
+      expect(commandLines(text)).toEqual([]);
+    }
+    expect(show.filter((l) => l.startsWith("  error   Cold ::warning title=x::pwned"))).toHaveLength(1);
+    expect(show.join("\n")).toContain("\\x1b[31mRED");
   });
 
   it("renderTable (engine runs, engine show): cells keep the table's shape", () => {
