@@ -1050,7 +1050,7 @@ final as (
 select * from final;
 
 -- ==== cold_email_reporting.rpt_daily_funnel (table, view) ====
--- depends on: cold_email_staging.int_contact_history, cold_email_staging.stg_sync_action_state
+-- depends on: cold_email_staging.int_contact_history, cold_email_staging.stg_sync_actions
 -- task: statement
 create or replace view `cold-email-local.cold_email_reporting.rpt_daily_funnel` as
 
@@ -1058,7 +1058,9 @@ with
 
 actions as (
 
-    select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
+    -- The live view, not stg_sync_action_state: that table is merged by the transform BEFORE apply,
+    -- so it never holds the run that just ended.
+    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
     where state = 'succeeded' and op in ('add', 'drain')
 
 ),
@@ -1355,7 +1357,7 @@ final as (
 select * from final;
 
 -- ==== cold_email_reporting.rpt_sync_runs (table, view) ====
--- depends on: cold_email_staging.stg_sync_action_state, cold_email_staging.stg_sync_runs
+-- depends on: cold_email_staging.stg_sync_actions, cold_email_staging.stg_sync_runs
 -- task: statement
 create or replace view `cold-email-local.cold_email_reporting.rpt_sync_runs` as
 
@@ -1369,7 +1371,9 @@ runs as (
 
 actions as (
 
-    select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
+    -- The live view, not stg_sync_action_state: that table is merged by the transform BEFORE apply,
+    -- so it never holds the run that just ended.
+    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
 
 ),
 

@@ -19,6 +19,8 @@ const files = readdirSync(dir).filter((f) => f.endsWith(".yml") || f.endsWith(".
 const text = (file: string) => readFileSync(path.join(dir, file), "utf8");
 // biome-ignore lint/suspicious/noExplicitAny: workflow YAML is free-form
 type Any = any;
+/** A GitHub expression as written in the YAML: gh("vars.X") is the text `${{ vars.X }}`. */
+const gh = (e: string) => ["$", "{{ ", e, " }}"].join("");
 const pipeline: Any = parse(text("pipeline.yml"));
 const ci: Any = parse(text("ci.yml"));
 
@@ -78,7 +80,35 @@ describe("pipeline.yml rules", () => {
     expect(plan).toBeGreaterThan(index(/npx --no-install dataform run/));
     expect(steps[index(/npx --no-install engine apply/)].if).toBe("env.DRY_RUN != 'true'");
     expect(steps[plan].if).toBe("env.DRY_RUN == 'true'");
-    expect(runs.filter((r) => r.includes("DATAFORM_VARS")).length).toBe(4);
+    expect(runs.filter((r) => r.includes("DATAFORM_VARS")).length).toBe(5);
+  });
+
+  it("has a full_refresh input that only a manual run turns into `dataform run --full-refresh`", () => {
+    const input = pipeline.on.workflow_dispatch.inputs.full_refresh;
+    expect(input.type).toBe("boolean");
+    expect(input.default).toBe(false);
+    expect(job.env.FULL_REFRESH).toBe(
+      gh("github.event_name == 'workflow_dispatch' && inputs.full_refresh && 'true' || 'false'"),
+    );
+    const dataform = runs.find((r) => /npx --no-install dataform run/.test(r)) ?? "";
+    expect(dataform).toMatch(/if \[ "\$FULL_REFRESH" = "true" \]; then refresh="--full-refresh"; fi/);
+    expect(dataform).toMatch(/\$\{refresh\}/);
+  });
+
+  it("writes the HTML report after apply or plan, and uploads it as an artifact of every run", () => {
+    const reportAt = runs.findIndex((r) => /npx --no-install engine report --warehouse bigquery/.test(r));
+    const applyAt = runs.findIndex((r) => /npx --no-install engine apply/.test(r));
+    const planAt = runs.findIndex((r) => /npx --no-install engine plan/.test(r));
+    expect(reportAt).toBeGreaterThan(Math.max(applyAt, planAt));
+    expect(steps[reportAt].if).toBe(gh("!cancelled()"));
+    const out = /--out (\S+)/.exec(runs[reportAt] ?? "")?.[1];
+    expect(out).toBeTruthy();
+    const upload = steps.find(
+      (s, i) => i > reportAt && String(s.uses ?? "").startsWith("actions/upload-artifact@"),
+    );
+    expect(upload?.with.path).toBe(out);
+    expect(upload?.with.name).toMatch(/^report-/);
+    expect(upload?.if).toBe(gh("!cancelled()"));
   });
 
   it("passes the run URL to the engine and keeps secrets out of scripts", () => {
@@ -181,6 +211,36 @@ function runGate(calls: { cron: string; epoch: number }[]): boolean[] {
   expect(lines).toHaveLength(calls.length);
   return lines.map((l) => l === "run=true");
 }
+
+describe("pause: the repository variable PIPELINE_PAUSED stops scheduled runs, not manual ones", () => {
+  const gate = pipeline.jobs.gate.steps[0];
+  const decide = (env: Record<string, string>) =>
+    execFileSync("bash", ["-c", `( ${gate.run}\n ) | grep '^run='`], {
+      encoding: "utf8",
+      env: { ...process.env, GITHUB_OUTPUT: "/dev/stdout", ...env },
+    }).trim();
+  // Wed 2026-07-15 14:00 UTC = 10:00 EDT: a business slot that runs when not paused.
+  const tick = {
+    EVENT: "schedule",
+    SCHEDULE: "0,30 13-23 * * 1-5",
+    GATE_NOW: String(Date.parse("2026-07-15T14:00:00Z") / 1000),
+  };
+
+  it("reads the repository variable (vars, not an environment's: the gate job has none)", () => {
+    expect(gate.env.PAUSED).toBe(gh("vars.PIPELINE_PAUSED"));
+    expect(pipeline.jobs.gate.environment).toBeUndefined();
+  });
+
+  it("skips a scheduled tick while paused and runs it again once resumed", () => {
+    expect(decide({ ...tick, PAUSED: "true" })).toBe("run=false");
+    expect(decide({ ...tick, PAUSED: "false" })).toBe("run=true");
+    expect(decide({ ...tick, PAUSED: "" })).toBe("run=true");
+  });
+
+  it("still runs a manual dispatch while paused", () => {
+    expect(decide({ EVENT: "workflow_dispatch", SCHEDULE: "", PAUSED: "true" })).toBe("run=true");
+  });
+});
 
 describe("pipeline schedule across EST and EDT (cron ticks + the workflow's gate script)", () => {
   const crons: string[] = pipeline.on.schedule.map((s: Any) => s.cron);

@@ -92,7 +92,7 @@ describe("GitHub job summary and annotations", () => {
     expect(md).toContain("| add | 50 | 2 | 5 | 0 | 3 | 0 |");
     expect(md).toContain("| verify | 60 | 4 | 0 | 6 | 0 | 0 |");
     expect(md).toContain("**Errors by class:** `invalid_request` 5, `server_error` 3");
-    expect(md).toContain("- no adds: campaign c-midsize (midsize) bounces 3.4 % > 3 %: no adds to it");
+    expect(md).toContain("- no adds: `campaign c-midsize (midsize) bounces 3.4 % > 3 %: no adds to it`");
   });
 
   it("annotates failed and rejected rows as errors, guards and warnings as warnings, escaped", () => {
@@ -124,6 +124,62 @@ describe("GitHub job summary and annotations", () => {
     publishApply(fixedRun(), (l) => out.push(l), { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: file });
     expect(readFileSync(file, "utf8")).toMatch(/^earlier step\n### ⚠️ engine apply/);
     expect(out.length).toBe(runAnnotations(fixedRun()).length);
+  });
+});
+
+/** The Markdown outside inline code spans (CommonMark: a run of n backticks up to the next run of exactly n). */
+function outsideCodeSpans(md: string): string {
+  return md.replace(/(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g, " ");
+}
+
+describe("sink: the job summary with text from Instantly (issue strings)", () => {
+  const hostile = {
+    ...fixedRun(),
+    status: "failed" as const,
+    error:
+      "402 from Instantly: [Renew your plan here](https://evil.example/renew) <img src=https://evil.example/p.png> <!channel>",
+    warnings: [
+      "notification failed: <https://evil.example|click> `code` ``more``",
+      "campaign Cold\n::warning title=x::pwned\n::add-mask::Cold \u001b[31m",
+    ],
+    counts: {
+      ...fixedRun().counts,
+      blocked_campaigns: {
+        "c-1": { reason: "inactive", detail: "campaign ![x](https://evil.example/i.png) | is paused" },
+      },
+    },
+  } satisfies ApplyResult;
+
+  it("keeps every piece of it inside inline code: no link, image, HTML or mention is formed", () => {
+    const md = renderRunSummary(hostile);
+    const markup = outsideCodeSpans(md);
+    for (const bad of [
+      "](",
+      "<img",
+      "<!channel>",
+      "<https://",
+      "evil.example",
+      "::warning",
+      "::add-mask",
+      "\u001b",
+    ]) {
+      expect(markup, bad).not.toContain(bad);
+    }
+    // ...and it is all still there for a person to read
+    expect(md).toContain("[Renew your plan here](https://evil.example/renew)");
+    expect(md).toContain("``` notification failed: <https://evil.example|click> `code` ``more`` ```");
+    expect(md).not.toContain("\u001b");
+    expect(md).toContain("\\x1b[31m");
+    // the table rows are intact (a | in the guard text did not split anything: it is in a list item)
+    expect(md).toContain("| status | failed (exit 1) |");
+  });
+
+  it("its annotations are one line each: no second workflow command", () => {
+    const lines = runAnnotations(hostile);
+    for (const l of lines) {
+      expect(l).not.toMatch(/[\r\n]/);
+      expect(l).toMatch(/^::(error|warning|notice) /);
+    }
   });
 });
 

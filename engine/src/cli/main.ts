@@ -2,6 +2,7 @@ import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
 import { safeMessage } from "../instantly/redact.ts";
 import { explainCloudError } from "./cloud-errors.ts";
+import { guardProcessOutput } from "./output-guard.ts";
 import { checkArgs } from "./strict-args.ts";
 
 /**
@@ -55,6 +56,7 @@ async function resolveCommand(cmd: CommandDef, rawArgs: string[], path = "engine
 }
 
 export async function runCli(rawArgs: string[]): Promise<void> {
+  guardProcessOutput();
   try {
     if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h")) {
       const { leaf, parent } = await resolveCommand(main, rawArgs);

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { UserError } from "../core/errors.ts";
+import { escapeTerminal } from "../core/escape.ts";
 import { formatDuration, renderTable } from "../core/table.ts";
 import { lockLoop } from "../sync/lock.ts";
 import { type RunDetail, showRun } from "../sync/run-history.ts";
@@ -54,7 +55,8 @@ export function formatRunDetail(d: RunDetail): string[] {
     `  started ${r.startedAt}${r.finishedAt ? `, finished ${r.finishedAt} (${formatDuration(r.durationSeconds)})` : ""}`,
   ];
   if (r.ciRunUrl) lines.push(`  link    ${r.ciRunUrl}`);
-  if (r.error) lines.push(`  error   ${r.error}`);
+  // The run's error may quote Instantly: its control characters print visibly (core/escape.ts).
+  if (r.error) lines.push(`  error   ${escapeTerminal(r.error)}`);
   const ops = Object.keys(d.byOpState);
   if (ops.length === 0) lines.push("", "no lead actions were written by this run");
   else {

@@ -1,6 +1,11 @@
+import { escapeTerminal, guardWorkflowCommands } from "./escape.ts";
+
 /**
  * A plain terminal table: a header, a rule, aligned columns (numbers right-aligned), no colours, so it
  * reads the same in a terminal, a CI log and a pasted issue. `null`/`undefined` cells print as `-`.
+ * Cells may hold campaign names and error messages from Instantly: their control characters (terminal
+ * escape sequences, line breaks) print as visible `\xNN`, and no line can be a GitHub workflow command
+ * (core/escape.ts).
  */
 export type Cell = string | number | boolean | null | undefined;
 
@@ -12,7 +17,11 @@ export function renderTable(
   const max = options.maxWidth ?? 60;
   const text = (c: Cell) => {
     const s =
-      c === null || c === undefined || c === "" ? "-" : typeof c === "number" ? formatNumber(c) : String(c);
+      c === null || c === undefined || c === ""
+        ? "-"
+        : typeof c === "number"
+          ? formatNumber(c)
+          : escapeTerminal(String(c));
     return s.length > max ? `${s.slice(0, max - 1)}…` : s;
   };
   const cells = rows.map((r) => headers.map((_, i) => text(r[i])));
@@ -25,7 +34,9 @@ export function renderTable(
       .map((v, i) => (numeric[i] ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number)))
       .join("  ")
       .trimEnd();
-  return [line(headers), widths.map((w) => "─".repeat(w)).join("  "), ...cells.map(line)];
+  return [line(headers), widths.map((w) => "─".repeat(w)).join("  "), ...cells.map(line)].map(
+    guardWorkflowCommands,
+  );
 }
 
 function formatNumber(n: number): string {

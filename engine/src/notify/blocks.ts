@@ -1,6 +1,7 @@
+import { escapeSlackMrkdwn as escapeSlack, escapeTerminal } from "../core/escape.ts";
 import type { MessageDoc, SlackBlock } from "./message.ts";
 import { slackLimits, truncateLines, truncateText } from "./slack-limits.ts";
-import { escapeSlack, renderText } from "./text.ts";
+import { renderText } from "./text.ts";
 
 /**
  * A MessageDoc as an incoming-webhook body: a header block, one mrkdwn section per message section,
@@ -14,7 +15,8 @@ export function renderSlackPayload(doc: MessageDoc): { text: string; blocks: Sla
     type: "header",
     text: {
       type: "plain_text",
-      text: truncateText(`${doc.emoji} ${doc.headline} | ${doc.timeLabel}`, L.headerText),
+      // plain_text: Slack prints it as written, nothing to escape but line breaks and controls
+      text: truncateText(escapeTerminal(`${doc.emoji} ${doc.headline} | ${doc.timeLabel}`), L.headerText),
       emoji: true,
     },
   };

@@ -1,3 +1,4 @@
+import { escapeEchoMarkdown, escapeSlackMrkdwn } from "../core/escape.ts";
 import type { RunReport } from "../core/run-report.ts";
 import { renderSlackPayload } from "./blocks.ts";
 import {
@@ -265,7 +266,20 @@ export function drainDoc(report: RunReport, options: RenderOptions): MessageDoc 
   };
 }
 
-/** Build every variant of a message from its document. */
+/**
+ * Every string of the Echo external endpoint's data, escaped for the Slack blocks Echo builds from it
+ * (campaign names and error texts come from Instantly); links (`*_url`) are left as they are.
+ */
+function escapeData(value: unknown, key = ""): unknown {
+  if (typeof value === "string") return key.endsWith("_url") ? value : escapeSlackMrkdwn(value);
+  if (Array.isArray(value)) return value.map((v) => escapeData(v));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeData(v, k)]));
+  }
+  return value;
+}
+
+/** Build every variant of a message from its document (each escaped for its sink, core/escape.ts). */
 export function toOutgoing(
   doc: MessageDoc,
   titles: { title: string; shortTitle: string },
@@ -274,11 +288,12 @@ export function toOutgoing(
 ): OutgoingMessage {
   return {
     kind: doc.kind,
-    ...titles,
+    title: escapeEchoMarkdown(titles.title),
+    shortTitle: escapeEchoMarkdown(titles.shortTitle),
     text: renderText(doc, "markdown"),
     terminalText: renderText(doc, "terminal"),
     slack: renderSlackPayload(doc),
-    notificationData,
+    notificationData: escapeData(notificationData) as Record<string, unknown>,
     ...(alertKey ? { alertKey } : {}),
   };
 }

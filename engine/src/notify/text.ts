@@ -1,3 +1,4 @@
+import { escapeEchoMarkdown, escapeSlackMrkdwn, escapeTerminal } from "../core/escape.ts";
 import type { MessageDoc } from "./message.ts";
 import { slackLimits, truncateLines } from "./slack-limits.ts";
 
@@ -7,24 +8,24 @@ import { slackLimits, truncateLines } from "./slack-limits.ts";
  * ("📊 **Capacity Status**" + bullets), then the "🔗 [View Logs](url)" line.
  *
  * - `markdown`: that layout's markdown (**bold**, [label](url)) — Echo's `content`.
- * - `slack`: Slack mrkdwn (*bold*, <url|label>, &<> escaped) — the webhook's fallback `text`.
+ * - `slack`: Slack mrkdwn (*bold*, <url|label>) — the webhook's fallback `text`.
  * - `terminal`: no markup, for the console.
+ *
+ * The document's text may hold campaign names and error messages from Instantly: each style escapes it
+ * for its sink (engine/src/core/escape.ts); only the markup added here is markup.
  */
 export type TextStyle = "markdown" | "slack" | "terminal";
 
-/** Slack mrkdwn treats &, < and > as control characters; everything else passes through. */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 function bold(text: string, style: TextStyle): string {
-  if (style === "markdown") return `**${text}**`;
-  if (style === "slack") return `*${escapeSlack(text)}*`;
-  return text;
+  if (style === "markdown") return `**${escapeEchoMarkdown(text)}**`;
+  if (style === "slack") return `*${escapeSlackMrkdwn(text)}*`;
+  return escapeTerminal(text);
 }
 
 function plain(text: string, style: TextStyle): string {
-  return style === "slack" ? escapeSlack(text) : text;
+  if (style === "markdown") return escapeEchoMarkdown(text);
+  if (style === "slack") return escapeSlackMrkdwn(text);
+  return escapeTerminal(text);
 }
 
 /** "🔗 [View Logs](url)" in the given style. */

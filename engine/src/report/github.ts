@@ -1,5 +1,6 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
+import { markdownCode, trustedWorkflowCommand } from "../core/escape.ts";
 import { type Plan, summarisePlan } from "../core/plan.ts";
 import type { ApplyResult } from "../sync/apply/types.ts";
 import { PLAN_MAY_DIFFER } from "../sync/summary.ts";
@@ -10,7 +11,10 @@ import { publicPlanPath, recordPlan, writePublicPlan } from "./plan-record.ts";
  * What a run leaves in GitHub Actions: a Markdown job summary (`$GITHUB_STEP_SUMMARY`) and
  * `::error::` / `::warning::` annotations for failed rows and guards. Outside Actions
  * (`GITHUB_ACTIONS` unset) nothing is written. Counts, ids and error codes only: never an email or a
- * name (the summary and annotations are visible to anyone who can read the repository's runs).
+ * name (the summary and annotations are visible to anyone who can read the repository's runs). Text
+ * that may come from Instantly (a run's error, warnings, guard details, error classes, campaign ids)
+ * is printed as inline code (core/escape.ts markdownCode), so it can form no link, image or HTML;
+ * annotations carry it %-escaped on their one line.
  */
 
 type Env = Record<string, string | undefined>;
@@ -29,7 +33,7 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 export function annotation(level: "error" | "warning" | "notice", title: string, message: string): string {
-  return `::${level} title=${escapeProperty(title)}::${escapeData(message)}`;
+  return trustedWorkflowCommand(`::${level} title=${escapeProperty(title)}::${escapeData(message)}`);
 }
 
 interface Counts {
@@ -66,14 +70,14 @@ export function renderRunSummary(r: ApplyResult): string {
   }
   const errors = Object.entries(c.errors_by_class ?? {});
   if (errors.length > 0)
-    lines.push("", `**Errors by class:** ${errors.map(([k, v]) => `\`${k}\` ${n(v)}`).join(", ")}`);
+    lines.push("", `**Errors by class:** ${errors.map(([k, v]) => `${markdownCode(k)} ${n(v)}`).join(", ")}`);
   const guards = [
-    ...Object.entries(c.blocked_campaigns ?? {}).map(([, b]) => `no adds: ${b.detail}`),
-    ...(c.guards_overridden ?? []).map((g) => `overridden by --force: ${g}`),
+    ...Object.entries(c.blocked_campaigns ?? {}).map(([, b]) => `no adds: ${markdownCode(b.detail)}`),
+    ...(c.guards_overridden ?? []).map((g) => `overridden by --force: ${markdownCode(g)}`),
   ];
-  if (guards.length > 0) lines.push("", "**Guards**", ...guards.map((g) => `- ${cell(g)}`));
-  if (r.error) lines.push("", `**Error:** ${cell(r.error)}`);
-  if (r.warnings.length > 0) lines.push("", "**Warnings**", ...r.warnings.map((w) => `- ${cell(w)}`));
+  if (guards.length > 0) lines.push("", "**Guards**", ...guards.map((g) => `- ${g}`));
+  if (r.error) lines.push("", `**Error:** ${markdownCode(r.error)}`);
+  if (r.warnings.length > 0) lines.push("", "**Warnings**", ...r.warnings.map((w) => `- ${markdownCode(w)}`));
   return `${lines.join("\n")}\n`;
 }
 
@@ -94,7 +98,7 @@ export function renderPlanSummary(plan: Plan, r: ApplyResult, artifact: string |
     const row = s.byCampaign[id] ?? {};
     const allowed = plan.capacity.per_campaign[id];
     lines.push(
-      `| \`${id}\` | ${allowed === undefined ? "–" : n(allowed)} | ${ops.map((op) => n(row[op] ?? 0)).join(" | ")} |`,
+      `| ${cell(markdownCode(id))} | ${allowed === undefined ? "–" : n(allowed)} | ${ops.map((op) => n(row[op] ?? 0)).join(" | ")} |`,
     );
   }
   lines.push(
@@ -104,7 +108,7 @@ export function renderPlanSummary(plan: Plan, r: ApplyResult, artifact: string |
     ([k]) => !k.startsWith("add:") && !k.startsWith("verify:"),
   );
   if (reasons.length > 0)
-    lines.push("", `**By reason:** ${reasons.map(([k, v]) => `\`${k}\` ${n(v)}`).join(", ")}`);
+    lines.push("", `**By reason:** ${reasons.map(([k, v]) => `${markdownCode(k)} ${n(v)}`).join(", ")}`);
   lines.push("", `> **What may differ at apply.** ${PLAN_MAY_DIFFER}`);
   lines.push(
     "",

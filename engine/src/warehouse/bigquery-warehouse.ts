@@ -23,13 +23,14 @@ import { validateRows } from "./validate-rows.ts";
  * - Auth is Application Default Credentials (Workload Identity Federation in GitHub Actions, a service
  *   account on a VM, `gcloud auth application-default login` on a laptop): nothing in code.
  * - The project is `GOOGLE_CLOUD_PROJECT` (or the `projectId` option), else `defaultProject` of
- *   workflow_settings.yaml; the location is `defaultLocation`.
+ *   workflow_settings.yaml; the location is `BIGQUERY_LOCATION` (or the `location` option), else
+ *   `defaultLocation`: the same two variables the workflow hands Dataform, so both write to one place.
  */
 
 export interface BigQueryWarehouseOptions {
   /** Overrides GOOGLE_CLOUD_PROJECT and settings.defaultProject. */
   projectId?: string;
-  /** Overrides settings.defaultLocation (e.g. `US`, `EU`, `europe-west1`). */
+  /** Overrides BIGQUERY_LOCATION and settings.defaultLocation (e.g. `US`, `EU`, `europe-west1`). */
   location?: string;
   /** Extra `@google-cloud/bigquery` options; tests inject `{apiEndpoint: "http://127.0.0.1:PORT"}`. */
   bigquery?: BigQueryOptions;
@@ -79,7 +80,7 @@ export class BigQueryWarehouse implements Warehouse {
     private readonly options: BigQueryWarehouseOptions = {},
   ) {
     this.projectId = resolveProjectId(settings, options.projectId);
-    this.location = options.location ?? settings.defaultLocation;
+    this.location = options.location ?? (process.env.BIGQUERY_LOCATION || settings.defaultLocation);
     this.client = new BigQuery({ projectId: this.projectId, location: this.location, ...options.bigquery });
   }
 

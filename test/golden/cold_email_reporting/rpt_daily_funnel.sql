@@ -2,7 +2,9 @@ with
 
 actions as (
 
-    select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
+    -- The live view, not stg_sync_action_state: that table is merged by the transform BEFORE apply,
+    -- so it never holds the run that just ended.
+    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
     where state = 'succeeded' and op in ('add', 'drain')
 
 ),

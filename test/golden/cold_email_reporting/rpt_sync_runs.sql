@@ -8,7 +8,9 @@ runs as (
 
 actions as (
 
-    select * from `cold-email-local.cold_email_staging.stg_sync_action_state`
+    -- The live view, not stg_sync_action_state: that table is merged by the transform BEFORE apply,
+    -- so it never holds the run that just ended.
+    select * from `cold-email-local.cold_email_staging.stg_sync_actions`
 
 ),
 
