@@ -161,7 +161,13 @@ class SandboxServer {
     if (!Number.isInteger(days) || days < 0 || days > 3650) {
       throw new ApiError(400, `days must be a whole number from 0 to 3650, got ${JSON.stringify(days)}`);
     }
-    const summary = advanceDays(this.state, this.options.simulation, String(this.options.seed), days);
+    const summary = advanceDays(
+      this.state,
+      this.options.simulation,
+      String(this.options.seed),
+      days,
+      this.options.unknown,
+    );
     this.save();
     return summary;
   }
