@@ -105,7 +105,9 @@ export function seedAccounts(state: SandboxState, options: ResolvedOptions): voi
   if (!capacityMode(state)) return;
   for (const c of campaigns) {
     c.email_list = c.email_list.filter((e) => e !== PLACEHOLDER_SENDER);
-    if (c.daily_limit === null && sending.campaignDailyLimit !== null) c.daily_limit = sending.campaignDailyLimit;
-    if (c.daily_max_leads === null && sending.dailyMaxLeads !== null) c.daily_max_leads = sending.dailyMaxLeads;
+    if (c.daily_limit === null && sending.campaignDailyLimit !== null)
+      c.daily_limit = sending.campaignDailyLimit;
+    if (c.daily_max_leads === null && sending.dailyMaxLeads !== null)
+      c.daily_max_leads = sending.dailyMaxLeads;
   }
 }

@@ -37,7 +37,8 @@ export function delayDays(campaign: Campaign, k: number, config: Sequence): numb
   const step = campaign.sequences?.[0]?.steps?.[k];
   if (!step) return defaultDelays(config)[k] ?? 0;
   const unit = step.delay_unit ?? "days";
-  const minutes = unit === "days" ? step.delay * DAY_MINUTES : unit === "hours" ? step.delay * 60 : step.delay;
+  const minutes =
+    unit === "days" ? step.delay * DAY_MINUTES : unit === "hours" ? step.delay * 60 : step.delay;
   return Math.max(0, Math.ceil(minutes / DAY_MINUTES));
 }
 
@@ -193,6 +194,17 @@ export function planDay(
     while (active.length > 0) active = active.filter(sendOne);
   } else {
     for (const q of all) while (sendOne(q));
+  }
+
+  // Leads emailed today wait for their next step from today (the diagnosis reads the end of the day).
+  for (const [id] of sends) {
+    const lead = state.leads.get(id);
+    const p = state.progress.get(id);
+    const q = lead?.campaign ? queues.get(lead.campaign) : undefined;
+    if (!q || !p || p.stepsSent + 1 >= stepCount(q.campaign, config)) continue;
+    const due = day + delayDays(q.campaign, p.stepsSent, config);
+    q.record.followUpsWaiting++;
+    if (q.record.earliestDueDay === null || due < q.record.earliestDueDay) q.record.earliestDueDay = due;
   }
 
   for (const q of all) {

@@ -18,6 +18,7 @@ import {
 import { Prng } from "./prng.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { type RouteContext, Router } from "./router.ts";
+import { accountRoutes } from "./routes/accounts.ts";
 import { blocklistRoutes } from "./routes/blocklist.ts";
 import { campaignRoutes } from "./routes/campaigns.ts";
 import { leadListRoutes } from "./routes/lead-lists.ts";
@@ -82,6 +83,7 @@ class SandboxServer {
       ...verificationRoutes,
       ...workspaceRoutes,
       ...leadListRoutes,
+      ...accountRoutes,
     );
     this.server = http.createServer((req, res) => {
       this.onRequest(req, res).catch((error: unknown) => {

@@ -151,8 +151,7 @@ function stepLead(state: SandboxState, config: SimulationConfig, x: LeadDay): vo
   let changed = false;
 
   const steps = stepCount(campaign, config);
-  const due =
-    p.firstSentDay === null ? true : p.stepsSent < steps && x.day >= dueDay(campaign, p, config);
+  const due = p.firstSentDay === null ? true : p.stepsSent < steps && x.day >= dueDay(campaign, p, config);
   const sentSoFar = x.sentToday.get(campaign.id) ?? 0;
   const underLimit = campaign.daily_limit === null || sentSoFar < campaign.daily_limit;
   const send = x.sendFrom === undefined ? due && underLimit : x.sendFrom !== null;
@@ -203,8 +202,7 @@ function stepLead(state: SandboxState, config: SimulationConfig, x: LeadDay): vo
   if (p.firstSentDay === null) return;
   // Opens and replies count for the account that last emailed the lead.
   const sender = lead.last_contacted_from;
-  const byAccount =
-    sender && state.accounts.has(sender) ? state.accountCounters(sender, isoDate(x.t)) : null;
+  const byAccount = sender && state.accounts.has(sender) ? state.accountCounters(sender, isoDate(x.t)) : null;
 
   if (openDraw < rates.open) {
     lead.email_open_count++;
