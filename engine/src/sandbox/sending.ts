@@ -61,9 +61,8 @@ interface Queue {
   campaign: Campaign;
   /** Pool keys this campaign draws from (account, or account|campaign for an even split). */
   pools: string[];
-  order: string[];
-  isNew: Set<string>;
-  next: number;
+  /** Today's order: two lists (follow-ups and new leads, or the reverse), read without copying. */
+  lists: { ids: string[]; fresh: boolean; next: number }[];
   record: CampaignSendDay;
 }
 
@@ -89,9 +88,7 @@ export function planDay(
     queues.set(c.id, {
       campaign: c,
       pools: healthy.map((a) => a.email),
-      order: [],
-      isNew: new Set(),
-      next: 0,
+      lists: [],
       record: {
         day,
         connected: accounts.length,
@@ -151,9 +148,9 @@ export function planDay(
     if (unknown.sharedAccountSplit === "even") q.pools = q.pools.map((e) => `${e}|${q.campaign.id}`);
     const due = (followUps.get(q.campaign.id) ?? []).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
     const news = fresh.get(q.campaign.id) ?? [];
-    for (const id of news) q.isNew.add(id);
-    const dueIds = due.map((f) => f.id);
-    q.order = q.campaign.prioritize_new_leads ? [...news, ...dueIds] : [...dueIds, ...news];
+    const follow = { ids: due.map((f) => f.id), fresh: false, next: 0 };
+    const start = { ids: news, fresh: true, next: 0 };
+    q.lists = q.campaign.prioritize_new_leads ? [start, follow] : [follow, start];
   }
 
   const sends = new Map<string, string>();
@@ -171,15 +168,11 @@ export function planDay(
       }
     }
     if (pool === null) return false;
-    while (q.next < q.order.length) {
-      const id = q.order[q.next++] as string;
-      if (q.isNew.has(id)) {
-        if (r.newLimit !== null && r.newContacted >= r.newLimit) {
-          r.newLeft++;
-          continue;
-        }
-        r.newContacted++;
-      }
+    for (const list of q.lists) {
+      if (list.next >= list.ids.length) continue;
+      if (list.fresh && r.newLimit !== null && r.newContacted >= r.newLimit) continue;
+      const id = list.ids[list.next++] as string;
+      if (list.fresh) r.newContacted++;
       remaining.set(pool, best - 1);
       sends.set(id, pool.split("|")[0] as string);
       r.sent++;
@@ -209,9 +202,9 @@ export function planDay(
 
   for (const q of all) {
     const r = q.record;
-    for (let i = q.next; i < q.order.length; i++) {
-      if (q.isNew.has(q.order[i] as string)) r.newLeft++;
-      else r.followUpsLeft++;
+    for (const list of q.lists) {
+      if (list.fresh) r.newLeft += list.ids.length - list.next;
+      else r.followUpsLeft += list.ids.length - list.next;
     }
     for (const key of q.pools) {
       if ((remaining.get(key) ?? 0) > 0) continue;

@@ -116,6 +116,9 @@ function simulateDay(
     const campaign = lead.campaign === null ? undefined : state.campaigns.get(lead.campaign);
     const active = campaign !== undefined && campaign.status === 1 && lead.status === 1 && !progress.stopped;
     if (!active && lead.verification_status !== 11) continue;
+    // With accounts, a lead never emailed and not emailed today has nothing to draw (streams are per lead).
+    const sendFrom = plan === null ? undefined : (plan.sends.get(id) ?? null);
+    if (sendFrom === null && progress.firstSentDay === null && lead.verification_status !== 11) continue;
     const rng = streamFor(seed, lead.email ?? lead.id, lead.campaign ?? lead.list_id ?? "", day);
     // Event time within the last 12 hours of simulated time, never before the lead existed.
     const t = Math.max(nowMs - Math.floor(rng.next() * 12 * 3_600_000), Date.parse(lead.timestamp_created));
@@ -125,7 +128,6 @@ function simulateDay(
       lead.timestamp_updated = iso;
     }
     if (!active || campaign === undefined) continue;
-    const sendFrom = plan === null ? undefined : (plan.sends.get(id) ?? null);
     stepLead(state, config, { lead, progress, campaign, rng, day, t, iso, sentToday, summary, sendFrom });
   }
 }
