@@ -47,7 +47,10 @@ export interface DemoOptions {
   vars?: Record<string, string>;
   /** Inject transient API faults (429 bursts, 5xx, resets) to show retries. */
   faults?: boolean;
-  /** Sending accounts per campaign (default 3); 0 = no accounts, the simulator's unlimited legacy world. */
+  /**
+   * Sending accounts per campaign (`engine demo` passes 3 by default); 0 or absent = no accounts, the
+   * simulator's unlimited legacy world.
+   */
   mailboxes?: number;
   /** Emails a day each sending account may send (default 30). */
   mailboxDailyLimit?: number;
@@ -109,7 +112,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const line = (text = "") => write(`${text}\n`);
   check("leads", options.leads, 100, 2_000_000);
   check("days", options.days, 1, 365);
-  const mailboxes = options.mailboxes ?? 3;
+  const mailboxes = options.mailboxes ?? 0;
   const mailboxDailyLimit = options.mailboxDailyLimit ?? 30;
   check("mailboxes", mailboxes, 0, 100);
   check("mailbox-daily-limit", mailboxDailyLimit, 1, 1000);
