@@ -171,6 +171,7 @@ describe("sandbox sending world", () => {
       campaign_daily_limit: { limit: 7, sent: 7, limit_hit: true },
       accounts_summary: { available: 1 },
     });
+    expect(sb.state.campaigns.get(A)?.not_sending_status).toBe(3);
     await sb.close();
   });
 
@@ -267,6 +268,7 @@ describe("sandbox sending world", () => {
       leads_status: { no_leads_ready: true },
       follow_ups_waiting: { count: 5 },
     });
+    expect(sb.state.campaigns.get(A)?.not_sending_status).toBe(2);
     // Sent at 12:00 on day 1, due at the start of day 4: 2 days 12 hours from now.
     expect(d.follow_ups_waiting.earliest_wait_time_seconds).toBe(2.5 * 86_400);
     await client(sb).post(`/campaigns/${A}/pause`);

@@ -5,6 +5,7 @@ import type { Campaign, Lead, LeadProgress } from "./models.ts";
 import type { SimulationConfig, UnknownBehaviour } from "./options.ts";
 import { streamFor } from "./prng.ts";
 import { delayDays, dueDay, planDay, stepCount } from "./sending.ts";
+import { sendingStatus } from "./sending-status.ts";
 import type { SandboxState } from "./state.ts";
 
 /**
@@ -109,6 +110,7 @@ function simulateDay(
   const day = state.clock.day(nowMs);
   const sentToday = new Map<string, number>();
   const plan = capacityMode(state) ? planDay(state, unknown, day, config) : null;
+  if (plan) markNotSending(state, unknown);
   for (const id of [...state.leads.sortedIds()]) {
     const lead = state.leads.get(id);
     const progress = state.progress.get(id);
@@ -312,4 +314,19 @@ function espCode(email: string | null): number {
   if (/^(outlook|hotmail|live|msn)\./.test(domain)) return 2;
   if (/^yahoo\./.test(domain)) return 9;
   return 999;
+}
+
+/** Campaign.not_sending_status after the day: 2 waiting for leads, 3 campaign limit, 4 accounts' limits. */
+const NOT_SENDING: Record<string, number> = {
+  waiting_for_leads: 2,
+  daily_limit_met: 3,
+  account_daily_limit_met: 4,
+};
+
+function markNotSending(state: SandboxState, unknown: UnknownBehaviour): void {
+  for (const campaign of state.campaigns.values()) {
+    if (campaign.status !== 1) continue;
+    const { status } = sendingStatus(state, campaign, unknown).diagnostics;
+    campaign.not_sending_status = NOT_SENDING[status] ?? null;
+  }
 }
