@@ -12,7 +12,7 @@ describe("engine sandbox CLI", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "sandbox-cli-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("starts, serves the API, and persists on Ctrl-C", async () => {
+  it("starts, serves the API with its mailboxes, and persists on Ctrl-C", async () => {
     const file = path.join(dir, "state.json");
     const child = spawn(
       process.execPath,
@@ -27,6 +27,10 @@ describe("engine sandbox CLI", () => {
         "--synthetic-leads",
         "3",
         "--advance-days",
+        "1",
+        "--mailboxes",
+        "2",
+        "--mailbox-daily-limit",
         "1",
       ],
       { cwd: repoRoot(), stdio: ["ignore", "pipe", "pipe"] },
@@ -45,10 +49,18 @@ describe("engine sandbox CLI", () => {
     });
     const body = (await res.json()) as { items: { timestamp_last_contact: string | null }[] };
     expect(body.items).toHaveLength(3);
-    expect(body.items.every((l) => l.timestamp_last_contact !== null)).toBe(true); // advanced one day
+    // Advanced one day: 2 mailboxes of 1 email a day reached 2 of the 3 leads.
+    expect(body.items.filter((l) => l.timestamp_last_contact !== null)).toHaveLength(2);
+    const accounts = await fetch(`${info.url}/accounts`, {
+      headers: { authorization: `Bearer ${info.apiKey}` },
+    });
+    const listed = (await accounts.json()) as { items: { daily_limit: number }[] };
+    expect(listed.items.map((a) => a.daily_limit)).toEqual([1, 1, 1, 1]); // 2 campaigns × 2
     child.kill("SIGINT");
     expect(await exited).toBe(0);
     expect(existsSync(file)).toBe(true);
-    expect(JSON.parse(readFileSync(file, "utf8")).leads).toHaveLength(6);
+    const saved = JSON.parse(readFileSync(file, "utf8"));
+    expect(saved.leads).toHaveLength(6);
+    expect(saved.accounts).toHaveLength(4);
   });
 });

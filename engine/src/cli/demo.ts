@@ -19,7 +19,17 @@ export default defineCommand({
   },
   args: {
     leads: { type: "string", description: "Leads in the synthetic pool (3000, 20k, ...)", default: "3000" },
-    days: { type: "string", description: "Simulated days, one run each", default: "7" },
+    days: { type: "string", description: "Simulated days, one run each (up to 365)", default: "7" },
+    mailboxes: {
+      type: "string",
+      description: "Sending accounts per campaign in the simulator (0 = no accounts: unlimited sending)",
+      default: "3",
+    },
+    "mailbox-daily-limit": {
+      type: "string",
+      description: "Emails a day each sending account may send, shared by its campaigns",
+      default: "30",
+    },
     seed: {
       type: "string",
       description: "Seed for the pool and the simulator (same seed, same story)",
@@ -48,6 +58,8 @@ export default defineCommand({
       seed: parseCount("--seed", args.seed),
       warehouseFile: file,
       faults: args.faults,
+      mailboxes: parseCount("--mailboxes", args.mailboxes),
+      mailboxDailyLimit: parseCount("--mailbox-daily-limit", args["mailbox-daily-limit"]),
       vars: parseVarsOverride(args.vars),
     });
   },

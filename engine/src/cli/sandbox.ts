@@ -50,6 +50,16 @@ export default defineCommand({
       description: "Synthetic leads to create in each campaign at start",
       default: "0",
     },
+    mailboxes: {
+      type: "string",
+      description: "Sending accounts per campaign (0 = none: every campaign sends without limit)",
+      default: "0",
+    },
+    "mailbox-daily-limit": {
+      type: "string",
+      description: "Emails a day each sending account may send, shared by its campaigns",
+      default: "30",
+    },
     json: { type: "boolean", description: "Print the connection details as one JSON line", default: false },
   },
   async run({ args }) {
@@ -58,6 +68,8 @@ export default defineCommand({
     const latencyMs = wholeNumber("--latency-ms", args["latency-ms"], 600_000);
     const advanceDays = wholeNumber("--advance-days", args["advance-days"], 3650);
     const syntheticLeads = wholeNumber("--synthetic-leads", args["synthetic-leads"], 1_000_000);
+    const mailboxes = wholeNumber("--mailboxes", args.mailboxes, 500);
+    const mailboxDailyLimit = wholeNumber("--mailbox-daily-limit", args["mailbox-daily-limit"], 100_000);
     let faults: Record<string, unknown> = {};
     if (args.faults) {
       try {
@@ -74,6 +86,7 @@ export default defineCommand({
         rateLimit: args["rate-limit"] ? { retryAfter: args["retry-after"] } : false,
         faults: { latencyMs, ...faults },
         syntheticLeadsPerCampaign: syntheticLeads,
+        sending: { accountsPerCampaign: mailboxes, accountDailyLimit: mailboxDailyLimit },
         ...(args.persist ? { persistPath: args.persist } : {}),
       });
     } catch (error) {

@@ -47,6 +47,13 @@ export interface DemoOptions {
   vars?: Record<string, string>;
   /** Inject transient API faults (429 bursts, 5xx, resets) to show retries. */
   faults?: boolean;
+  /**
+   * Sending accounts per campaign (`engine demo` passes 3 by default); 0 or absent = no accounts, the
+   * simulator's unlimited legacy world.
+   */
+  mailboxes?: number;
+  /** Emails a day each sending account may send (default 30). */
+  mailboxDailyLimit?: number;
   /** Where progress and summaries go. */
   write?: (text: string) => void;
   /** The HTML report to write at the end (default: report.html next to the warehouse file). */
@@ -104,7 +111,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const line = (text = "") => write(`${text}\n`);
   check("leads", options.leads, 100, 2_000_000);
-  check("days", options.days, 1, 60);
+  check("days", options.days, 1, 365);
+  const mailboxes = options.mailboxes ?? 0;
+  const mailboxDailyLimit = options.mailboxDailyLimit ?? 30;
+  check("mailboxes", mailboxes, 0, 100);
+  check("mailbox-daily-limit", mailboxDailyLimit, 1, 1000);
 
   const settings = loadSettings({ overrides: { ...demoVars, ...options.vars, dialect: "duckdb" } });
   const file = path.resolve(options.warehouseFile);
@@ -114,7 +125,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const start = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - options.days * DAY_MS + 9 * 3600_000);
   const sandbox = await startSandbox({
     seed: `demo-${options.seed}`,
-    simulation: { ...demoSimulation, startTime: start.toISOString() },
+    // With mailboxes, each campaign sends what its accounts can, a 3-step sequence over 14 days.
+    simulation: {
+      ...demoSimulation,
+      ...(mailboxes > 0 ? { sequenceLengthDays: 14 } : {}),
+      startTime: start.toISOString(),
+    },
+    sending: { accountsPerCampaign: mailboxes, accountDailyLimit: mailboxDailyLimit },
     ...(options.faults
       ? { faults: { rate5xx: 0.02, rate429Burst: 0.02, resetRate: 0.01, partialBulkRate: 0.05 } }
       : {}),
@@ -125,6 +142,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     line(`demo: Instantly simulator on ${sandbox.url} (in this process, offline)`);
     line(
       `demo: cap ${settings.vars.inventory_cap} leads, up to ${settings.vars.max_adds_per_run} adds per run, campaigns ${settings.segments.map((s) => s.name).join(" + ")}`,
+    );
+    line(
+      mailboxes > 0
+        ? `demo: ${mailboxes} sending accounts per campaign, ${mailboxDailyLimit} emails a day each`
+        : "demo: no sending accounts: the simulator sends without limit",
     );
     const seeded = await seedWarehouse(warehouse.conn, settings, {
       leads: options.leads,

@@ -1,5 +1,7 @@
 import type { ReceivedLeadInput } from "../instantly/lead-input.ts";
+import { PLACEHOLDER_SENDER } from "./accounts.ts";
 import type { Campaign, Lead, LeadProgress } from "./models.ts";
+import { defaultDelays } from "./sending.ts";
 import type { SandboxState } from "./state.ts";
 
 /**
@@ -140,7 +142,7 @@ export function buildCampaign(
   sequenceLengthDays: number,
 ): Campaign {
   const iso = state.nowIso();
-  const gap = steps > 1 ? Math.max(1, Math.floor(sequenceLengthDays / steps)) : 0;
+  const delays = defaultDelays({ sequenceSteps: steps, sequenceLengthDays });
   const { id, name, status, ...rest } = seed;
   return {
     id: id?.toLowerCase() ?? state.ids.uuidv7(state.clock.now()),
@@ -162,7 +164,7 @@ export function buildCampaign(
       {
         steps: Array.from({ length: steps }, (_, i) => ({
           type: "email" as const,
-          delay: i === steps - 1 ? 0 : gap,
+          delay: delays[i] ?? 0,
           delay_unit: "days" as const,
           variants: [{ subject: `Step ${i + 1}`, body: `Hi {{firstName}}, step ${i + 1}.` }],
         })),
@@ -176,7 +178,8 @@ export function buildCampaign(
     random_wait_max: 10,
     text_only: false,
     first_email_text_only: false,
-    email_list: ["sender@sandbox.invalid"],
+    // A world with accounts attaches its own (accounts.ts); a campaign created later starts with none.
+    email_list: state.accounts.size > 0 ? [] : [PLACEHOLDER_SENDER],
     daily_limit: null,
     daily_max_leads: null,
     stop_on_reply: true,

@@ -175,6 +175,82 @@ export interface LeadProgress {
   opportunity: boolean;
   /** The sequence was stopped by a reply (stop_on_reply / stop_on_auto_reply). */
   stopped?: boolean;
+  /** Simulated day of the last email sent (the next step waits its delay from here); absent = firstSentDay. */
+  lastSentDay?: number | null;
+}
+
+/** A sending account (mailbox), as `GET /accounts` lists it (send-capacity fields only). */
+export interface Account {
+  email: string;
+  organization: string;
+  timestamp_created: string;
+  timestamp_updated: string;
+  /** Emails a day across every campaign it sends for (warmup emails not counted). */
+  daily_limit: number;
+  /** 1 active, 2 paused, -1/-2 soft bounce error, -3 sending error. */
+  status: number;
+  /** 0 paused, 1 active, -1 banned, -2 spam folder unknown, -3 permanent suspension. */
+  warmup_status: number;
+  setup_pending: boolean;
+  /** The limit rises by 2 a day up to daily_limit (the current ramp value is not exposed). */
+  enable_slow_ramp: boolean;
+  /** Minutes between two emails of this account. */
+  sending_gap: number;
+  stat_warmup_score: number | null;
+  provider_code: number;
+}
+
+/** Daily counters of one sending account (GET /accounts/analytics/daily). */
+export interface AccountCounters {
+  sent: number;
+  bounced: number;
+  contacted: number;
+  new_leads_contacted: number;
+  opened: number;
+  unique_opened: number;
+  replies: number;
+  unique_replies: number;
+  clicks: number;
+  unique_clicks: number;
+}
+
+export function emptyAccountCounters(): AccountCounters {
+  return {
+    sent: 0,
+    bounced: 0,
+    contacted: 0,
+    new_leads_contacted: 0,
+    opened: 0,
+    unique_opened: 0,
+    replies: 0,
+    unique_replies: 0,
+    clicks: 0,
+    unique_clicks: 0,
+  };
+}
+
+/** What one campaign's sending did on the last simulated day: what its sending-status is derived from. */
+export interface CampaignSendDay {
+  day: number;
+  /** Accounts of email_list that exist in the workspace. */
+  connected: number;
+  /** Of those, healthy (status 1, warmup_status >= 0, not setup_pending). */
+  healthy: number;
+  /** Healthy accounts left with no capacity at the end of the day, because of their limit / of slow ramp. */
+  dailyLimitHit: number;
+  slowRampLimitHit: number;
+  /** campaign daily_limit (null = none) and emails sent that day. */
+  limit: number | null;
+  sent: number;
+  /** New-lead limit in force (null = none) and new leads started that day. */
+  newLimit: number | null;
+  newContacted: number;
+  /** Follow-ups due and new leads still unsent at the end of the day. */
+  followUpsLeft: number;
+  newLeft: number;
+  /** Leads mid-sequence whose next step is not due yet, and the earliest day one becomes due. */
+  followUpsWaiting: number;
+  earliestDueDay: number | null;
 }
 
 /** Pending-or-final verification with the final result decided at creation (seeded). */

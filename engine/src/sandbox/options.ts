@@ -158,6 +158,23 @@ export const unknownSchema = z.strictObject({
   analyticsBeforeFirstSend: z.enum(["omit", "zeros"]).default("omit"),
   /** Max values per block-list bulk-create call ([UNK]). */
   blocklistBulkMax: z.int().min(1).default(1000),
+  /**
+   * Slow ramp: an account's limit on its first simulated day ([UNK]: the help centre only says it rises
+   * "by 2 campaign emails" a day); it then rises by 2 a day up to its daily_limit.
+   */
+  slowRampStart: z.int().min(0).default(2),
+  /**
+   * Campaign `daily_max_leads: 0` ([UNK]): "unlimited" (the UI stops new leads with -1, so 0 likely means
+   * no limit; the default) or "none" (no new lead starts). A negative value always stops new leads.
+   */
+  dailyMaxLeadsZero: z.enum(["unlimited", "none"]).default("unlimited"),
+  /**
+   * How an account shared by several campaigns splits its daily limit ([UNK]): "interleave" (campaigns
+   * take one email at a time in turn, so unused share flows to the others; the default, like a sender
+   * serving several campaigns through the day), "even" (a fixed equal share per active campaign, unused
+   * share is lost) or "sequential" (campaigns in id order, the first takes what it can).
+   */
+  sharedAccountSplit: z.enum(["interleave", "even", "sequential"]).default("interleave"),
 });
 export type UnknownBehaviour = z.infer<typeof unknownSchema>;
 
@@ -182,6 +199,39 @@ export const campaignSeedSchema = z.looseObject({
 });
 export type CampaignSeed = z.infer<typeof campaignSeedSchema>;
 
+export const accountSeedSchema = z.strictObject({
+  email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an email address"),
+  daily_limit: z.int().min(0).default(30),
+  status: z.int().default(1),
+  warmup_status: z.int().default(1),
+  setup_pending: z.boolean().default(false),
+  enable_slow_ramp: z.boolean().default(false),
+  sending_gap: z.int().min(0).default(10),
+  stat_warmup_score: z.number().nullable().default(100),
+  /** Campaign ids (or names) this account sends for: it is appended to their `email_list`. */
+  campaigns: z.array(z.string()).default([]),
+});
+export type AccountSeed = z.input<typeof accountSeedSchema>;
+
+/**
+ * The sending world. Without any account (the default) every campaign sends without limit, as before
+ * (the legacy/unlimited mode); once the workspace has accounts, a campaign sends only through the
+ * accounts of its `email_list`, within their limits and its own (simulation.ts, sending.ts).
+ */
+export const sendingSchema = z.strictObject({
+  /** Sending accounts created for each initial campaign (0 = none). */
+  accountsPerCampaign: z.int().min(0).max(500).default(0),
+  /** daily_limit of those accounts. */
+  accountDailyLimit: z.int().min(0).default(30),
+  /** daily_limit of the initial campaigns that have none; null = their accounts' limits summed (never binds). */
+  campaignDailyLimit: z.int().min(0).nullable().default(null),
+  /** daily_max_leads of the initial campaigns that have none; null = no new-lead limit. */
+  dailyMaxLeads: z.int().nullable().default(null),
+  /** Further accounts, each attached to the campaigns it names (shared, unhealthy, slow-ramp ones...). */
+  accounts: z.array(accountSeedSchema).default([]),
+});
+export type SendingConfig = z.infer<typeof sendingSchema>;
+
 export const sandboxOptionsSchema = z.strictObject({
   /** 0 = a random free port. The server only ever binds 127.0.0.1. */
   port: z.int().min(0).max(65535).default(0),
@@ -201,6 +251,7 @@ export const sandboxOptionsSchema = z.strictObject({
   simulation: simulationSchema.default(simulationSchema.parse({})),
   verification: verificationSchema.default(verificationSchema.parse({})),
   unknown: unknownSchema.default(unknownSchema.parse({})),
+  sending: sendingSchema.default(sendingSchema.parse({})),
   /** Workspace setting `add_unsub_to_block`: unsubscribes go into the block list. */
   blocklistUnsubscribes: z.boolean().default(true),
   /** The workspace's lead quota, reported as `remaining_in_plan`; null = unlimited (reported null). */

@@ -18,6 +18,7 @@ import {
 import { Prng } from "./prng.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { type RouteContext, Router } from "./router.ts";
+import { accountRoutes } from "./routes/accounts.ts";
 import { blocklistRoutes } from "./routes/blocklist.ts";
 import { campaignRoutes } from "./routes/campaigns.ts";
 import { leadListRoutes } from "./routes/lead-lists.ts";
@@ -82,6 +83,7 @@ class SandboxServer {
       ...verificationRoutes,
       ...workspaceRoutes,
       ...leadListRoutes,
+      ...accountRoutes,
     );
     this.server = http.createServer((req, res) => {
       this.onRequest(req, res).catch((error: unknown) => {
@@ -161,7 +163,13 @@ class SandboxServer {
     if (!Number.isInteger(days) || days < 0 || days > 3650) {
       throw new ApiError(400, `days must be a whole number from 0 to 3650, got ${JSON.stringify(days)}`);
     }
-    const summary = advanceDays(this.state, this.options.simulation, String(this.options.seed), days);
+    const summary = advanceDays(
+      this.state,
+      this.options.simulation,
+      String(this.options.seed),
+      days,
+      this.options.unknown,
+    );
     this.save();
     return summary;
   }

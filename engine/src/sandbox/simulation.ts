@@ -1,8 +1,11 @@
+import { capacityMode } from "./accounts.ts";
 import { addBlocklistValue } from "./blocklist.ts";
 import { DAY_MS, isoDate } from "./clock.ts";
 import type { Campaign, Lead, LeadProgress } from "./models.ts";
-import type { SimulationConfig } from "./options.ts";
+import type { SimulationConfig, UnknownBehaviour } from "./options.ts";
 import { streamFor } from "./prng.ts";
+import { delayDays, dueDay, planDay, stepCount } from "./sending.ts";
+import { sendingStatus } from "./sending-status.ts";
 import type { SandboxState } from "./state.ts";
 
 /**
@@ -15,6 +18,11 @@ import type { SandboxState } from "./state.ts";
  *
  * Every draw comes from a stream keyed by (seed, lead email, campaign, day), so the outcome of a lead
  * does not depend on other leads, on request order, or on wall time: same seed → same states.
+ *
+ * Who gets an email: in a workspace with sending accounts, the day's plan of sending.ts (account and
+ * campaign limits, follow-ups first); without any account (the legacy/unlimited mode), every lead whose
+ * next step is due, within the campaign's daily_limit if it has one. Step k+1 waits the campaign's
+ * step-k delay after step k; a lead completes the last step's delay after its last email.
  */
 
 export interface AdvanceSummary {
@@ -64,6 +72,7 @@ export function advanceDays(
   config: SimulationConfig,
   seed: string | number,
   days: number,
+  unknown: UnknownBehaviour,
 ): AdvanceSummary {
   const summary: AdvanceSummary = {
     days,
@@ -84,27 +93,24 @@ export function advanceDays(
   for (let d = 0; d < days; d++) {
     state.clock.advance(DAY_MS);
     state.daysAdvanced++;
-    simulateDay(state, config, seed, summary);
+    simulateDay(state, config, unknown, seed, summary);
   }
   summary.now = state.nowIso();
   return summary;
 }
 
-/** Day offset (from the first email) at which step `k` (0-based) is sent. */
-function stepDay(k: number, config: SimulationConfig): number {
-  if (config.sequenceSteps <= 1) return 0;
-  return Math.round((k * (config.sequenceLengthDays - 1)) / config.sequenceSteps);
-}
-
 function simulateDay(
   state: SandboxState,
   config: SimulationConfig,
+  unknown: UnknownBehaviour,
   seed: string | number,
   summary: AdvanceSummary,
 ) {
   const nowMs = state.clock.now();
   const day = state.clock.day(nowMs);
   const sentToday = new Map<string, number>();
+  const plan = capacityMode(state) ? planDay(state, unknown, day, config) : null;
+  if (plan) markNotSending(state, unknown);
   for (const id of [...state.leads.sortedIds()]) {
     const lead = state.leads.get(id);
     const progress = state.progress.get(id);
@@ -112,6 +118,9 @@ function simulateDay(
     const campaign = lead.campaign === null ? undefined : state.campaigns.get(lead.campaign);
     const active = campaign !== undefined && campaign.status === 1 && lead.status === 1 && !progress.stopped;
     if (!active && lead.verification_status !== 11) continue;
+    // With accounts, a lead never emailed and not emailed today has nothing to draw (streams are per lead).
+    const sendFrom = plan === null ? undefined : (plan.sends.get(id) ?? null);
+    if (sendFrom === null && progress.firstSentDay === null && lead.verification_status !== 11) continue;
     const rng = streamFor(seed, lead.email ?? lead.id, lead.campaign ?? lead.list_id ?? "", day);
     // Event time within the last 12 hours of simulated time, never before the lead existed.
     const t = Math.max(nowMs - Math.floor(rng.next() * 12 * 3_600_000), Date.parse(lead.timestamp_created));
@@ -121,7 +130,7 @@ function simulateDay(
       lead.timestamp_updated = iso;
     }
     if (!active || campaign === undefined) continue;
-    stepLead(state, config, { lead, progress, campaign, rng, day, t, iso, sentToday, summary });
+    stepLead(state, config, { lead, progress, campaign, rng, day, t, iso, sentToday, summary, sendFrom });
   }
 }
 
@@ -135,6 +144,8 @@ interface LeadDay {
   iso: string;
   sentToday: Map<string, number>;
   summary: AdvanceSummary;
+  /** The account that emails the lead today (null: none); undefined in the legacy/unlimited mode. */
+  sendFrom: string | null | undefined;
 }
 
 function stepLead(state: SandboxState, config: SimulationConfig, x: LeadDay): void {
@@ -143,24 +154,30 @@ function stepLead(state: SandboxState, config: SimulationConfig, x: LeadDay): vo
   const { rates } = config;
   let changed = false;
 
-  const due =
-    p.firstSentDay === null
-      ? true
-      : p.stepsSent < config.sequenceSteps && x.day - p.firstSentDay >= stepDay(p.stepsSent, config);
+  const steps = stepCount(campaign, config);
+  const due = p.firstSentDay === null ? true : p.stepsSent < steps && x.day >= dueDay(campaign, p, config);
   const sentSoFar = x.sentToday.get(campaign.id) ?? 0;
   const underLimit = campaign.daily_limit === null || sentSoFar < campaign.daily_limit;
+  const send = x.sendFrom === undefined ? due && underLimit : x.sendFrom !== null;
+  const account = x.sendFrom ? state.accountCounters(x.sendFrom, isoDate(x.t)) : null;
   // Draw order is fixed whatever happens, so one lead's stream never shifts.
   const bounceDraw = rng.next();
   const openDraw = rng.next();
   const outcomeDraw = rng.next();
 
-  if (due && underLimit) {
+  if (send) {
     x.sentToday.set(campaign.id, sentSoFar + 1);
     if (p.firstSentDay === null) {
       p.firstSentDay = x.day;
       counters.contacted++;
       counters.new_leads_contacted++;
+      if (account) account.new_leads_contacted++;
     }
+    if (account) {
+      account.sent++;
+      account.contacted++;
+    }
+    p.lastSentDay = x.day;
     p.stepsSent++;
     counters.sent++;
     summary.sent++;
@@ -174,18 +191,22 @@ function stepLead(state: SandboxState, config: SimulationConfig, x: LeadDay): vo
       lastStep: { from: "campaign", stepID: stepId, timestamp_executed: iso },
       domain_complete: false,
     };
-    lead.last_contacted_from = campaign.email_list[0] ?? null;
+    lead.last_contacted_from = x.sendFrom ?? campaign.email_list[0] ?? null;
     lead.esp_code = espCode(lead.email);
     changed = true;
     if (bounceDraw < rates.bounce) {
       lead.status = -1;
       counters.bounced++;
+      if (account) account.bounced++;
       summary.bounced++;
       lead.timestamp_updated = iso;
       return;
     }
   }
   if (p.firstSentDay === null) return;
+  // Opens and replies count for the account that last emailed the lead.
+  const sender = lead.last_contacted_from;
+  const byAccount = sender && state.accounts.has(sender) ? state.accountCounters(sender, isoDate(x.t)) : null;
 
   if (openDraw < rates.open) {
     lead.email_open_count++;
@@ -194,6 +215,10 @@ function stepLead(state: SandboxState, config: SimulationConfig, x: LeadDay): vo
     lead.email_opened_variant = 1;
     counters.opened++;
     if (!p.opened) counters.unique_opened++;
+    if (byAccount) {
+      byAccount.opened++;
+      if (!p.opened) byAccount.unique_opened++;
+    }
     p.opened = true;
     summary.opened++;
     changed = true;
@@ -230,6 +255,10 @@ function stepLead(state: SandboxState, config: SimulationConfig, x: LeadDay): vo
       lead.email_reply_count++;
       counters.replies++;
       if (!p.replied) counters.unique_replies++;
+      if (byAccount) {
+        byAccount.replies++;
+        if (!p.replied) byAccount.unique_replies++;
+      }
       summary.replied++;
       if (outcome === "interested" || outcome === "meetingBooked") {
         counters.opportunities++;
@@ -253,8 +282,8 @@ function stepLead(state: SandboxState, config: SimulationConfig, x: LeadDay): vo
   if (
     lead.status === 1 &&
     !p.stopped &&
-    p.stepsSent >= config.sequenceSteps &&
-    x.day - p.firstSentDay >= config.sequenceLengthDays
+    p.stepsSent >= steps &&
+    x.day - (p.lastSentDay ?? p.firstSentDay) >= delayDays(campaign, steps - 1, config)
   ) {
     lead.status = 3;
     counters.completed++;
@@ -285,4 +314,19 @@ function espCode(email: string | null): number {
   if (/^(outlook|hotmail|live|msn)\./.test(domain)) return 2;
   if (/^yahoo\./.test(domain)) return 9;
   return 999;
+}
+
+/** Campaign.not_sending_status after the day: 2 waiting for leads, 3 campaign limit, 4 accounts' limits. */
+const NOT_SENDING: Record<string, number> = {
+  waiting_for_leads: 2,
+  daily_limit_met: 3,
+  account_daily_limit_met: 4,
+};
+
+function markNotSending(state: SandboxState, unknown: UnknownBehaviour): void {
+  for (const campaign of state.campaigns.values()) {
+    if (campaign.status !== 1) continue;
+    const { status } = sendingStatus(state, campaign, unknown).diagnostics;
+    campaign.not_sending_status = NOT_SENDING[status] ?? null;
+  }
 }

@@ -1,8 +1,11 @@
 import { SimClock } from "./clock.ts";
 import { IdMinter } from "./ids.ts";
 import type {
+  Account,
+  AccountCounters,
   BlockListEntry,
   Campaign,
+  CampaignSendDay,
   DailyCounters,
   Lead,
   LeadList,
@@ -10,7 +13,7 @@ import type {
   VerificationRecord,
   Workspace,
 } from "./models.ts";
-import { emptyCounters } from "./models.ts";
+import { emptyAccountCounters, emptyCounters } from "./models.ts";
 import { Prng } from "./prng.ts";
 
 /**
@@ -147,6 +150,14 @@ export class SandboxState {
   readonly analytics = new Map<string, Map<string, DailyCounters>>();
   /** Simulated days advanced so far. */
   daysAdvanced = 0;
+  /** Sending accounts by email; none = every campaign sends without limit (legacy mode). */
+  readonly accounts = new Map<string, Account>();
+  /** Account email → YYYY-MM-DD → counters. */
+  readonly accountAnalytics = new Map<string, Map<string, AccountCounters>>();
+  /** Slow-ramp accounts: the limit in force on the last simulated day (not exposed by the API). */
+  readonly rampLimits = new Map<string, number>();
+  /** Campaign id → what its sending did on the last simulated day (sending-status). */
+  readonly sendDays = new Map<string, CampaignSendDay>();
 
   constructor(
     readonly workspace: Workspace,
@@ -170,6 +181,20 @@ export class SandboxState {
     let c = byDate.get(date);
     if (!c) {
       c = emptyCounters();
+      byDate.set(date, c);
+    }
+    return c;
+  }
+
+  accountCounters(email: string, date: string): AccountCounters {
+    let byDate = this.accountAnalytics.get(email);
+    if (!byDate) {
+      byDate = new Map();
+      this.accountAnalytics.set(email, byDate);
+    }
+    let c = byDate.get(date);
+    if (!c) {
+      c = emptyAccountCounters();
       byDate.set(date, c);
     }
     return c;
@@ -199,6 +224,11 @@ export interface PersistedState {
   blocklist: BlockListEntry[];
   verifications: [string, VerificationRecord][];
   analytics: [string, [string, DailyCounters][]][];
+  /** Absent in files saved before sending accounts existed. */
+  accounts?: Account[];
+  accountAnalytics?: [string, [string, AccountCounters][]][];
+  rampLimits?: [string, number][];
+  sendDays?: [string, CampaignSendDay][];
 }
 
 export function serializeState(state: SandboxState): PersistedState {
@@ -217,6 +247,10 @@ export function serializeState(state: SandboxState): PersistedState {
     blocklist: [...state.blocklist.values()],
     verifications: [...state.verifications.entries()],
     analytics: [...state.analytics.entries()].map(([id, byDate]) => [id, [...byDate.entries()]]),
+    accounts: [...state.accounts.values()],
+    accountAnalytics: [...state.accountAnalytics.entries()].map(([e, byDate]) => [e, [...byDate.entries()]]),
+    rampLimits: [...state.rampLimits.entries()],
+    sendDays: [...state.sendDays.entries()],
   };
 }
 
@@ -238,5 +272,9 @@ export function deserializeState(data: PersistedState, realTime: boolean): Sandb
   for (const b of data.blocklist) state.blocklist.set(b.id, b);
   for (const [email, v] of data.verifications) state.verifications.set(email, v);
   for (const [id, byDate] of data.analytics) state.analytics.set(id, new Map(byDate));
+  for (const a of data.accounts ?? []) state.accounts.set(a.email, a);
+  for (const [e, byDate] of data.accountAnalytics ?? []) state.accountAnalytics.set(e, new Map(byDate));
+  for (const [e, n] of data.rampLimits ?? []) state.rampLimits.set(e, n);
+  for (const [id, d] of data.sendDays ?? []) state.sendDays.set(id, d);
   return state;
 }

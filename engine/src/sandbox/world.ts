@@ -1,4 +1,5 @@
 import { loadSettings } from "../config/settings.ts";
+import { seedAccounts } from "./accounts.ts";
 import { SimClock } from "./clock.ts";
 import { IdMinter } from "./ids.ts";
 import { buildCampaign, createLead } from "./lead-model.ts";
@@ -68,6 +69,8 @@ export function createInitialState(options: ResolvedOptions): SandboxState {
     const c = buildCampaign(state, seed, sequenceSteps, sequenceLengthDays);
     state.campaigns.set(c.id, c);
   }
+
+  seedAccounts(state, options);
 
   let n = 0;
   for (const campaign of [...state.campaigns.values()]) {
