@@ -1,5 +1,5 @@
 import { isSettled } from "../../core/action-state.ts";
-import { notBefore } from "../../core/clock.ts";
+import { notBefore, nowMs } from "../../core/clock.ts";
 import { varMismatches } from "../../core/computed-with.ts";
 import { UserError } from "../../core/errors.ts";
 import { evaluateGuards } from "../../core/guards.ts";
@@ -46,6 +46,7 @@ export async function checkFreshness(ctx: RunContext): Promise<RunInputs> {
   }
   await checkTrusted(warehouse, budget.pullRunId);
   checkVars(ctx, budget.computedWith);
+  await checkAsOfAfterFirstPull(warehouse, budget.computedWith?.as_of ?? "");
   const health = await readCampaignHealth(warehouse, ctx.settings);
   ctx.source.checkCurrent(pull.runId, ctx.settings);
   const history = await readApplyHistory(warehouse, pull);
@@ -65,6 +66,33 @@ export async function alignClock(warehouse: Warehouse, log: (line: string) => vo
   if (moved > 0) {
     log(
       `clock: this process's clock was ${Math.ceil(moved / 1000)} s behind the last stamp of pull ${pull.runId}; its stamps start after that pull`,
+    );
+  }
+}
+
+/**
+ * The rules' "now" (the transform's as_of) must not be before the day of the first pull: every
+ * snapshot would then lie in its future. The other bound (not after the clock + 1 day) is checked
+ * with the vars at start (engine/src/config/settings.ts).
+ */
+async function checkAsOfAfterFirstPull(warehouse: Warehouse, asOf: string): Promise<void> {
+  if (asOf === "") return;
+  const ref = { dataset: "staging" as const, name: "stg_instantly_pulls" };
+  let first: number | undefined;
+  for await (const batch of warehouse.read(ref, { columns: ["pull_started_at"] })) {
+    for (const r of batch) {
+      const at = (
+        r.pull_started_at instanceof Date ? r.pull_started_at : new Date(String(r.pull_started_at))
+      ).getTime();
+      if (!Number.isNaN(at) && (first === undefined || at < first)) first = at;
+    }
+  }
+  if (first === undefined) return;
+  const firstDay = new Date(first - (first % 86_400_000));
+  if (Date.parse(asOf) < firstDay.getTime()) {
+    throw new UserError(
+      `the action tables were computed with as_of ${asOf}, before the day of the first pull (${firstDay.toISOString().slice(0, 10)})`,
+      { hint: "transform with an as_of on or after the first pull (or none), then apply" },
     );
   }
 }
@@ -112,7 +140,7 @@ function checkVars(ctx: RunContext, computedWith: Record<string, string> | null)
     );
     return;
   }
-  const diff = varMismatches(computedWith, ctx.settings.rawVars);
+  const diff = varMismatches(computedWith, ctx.settings.rawVars, nowMs());
   if (diff.length === 0) return;
   const list = diff
     .map(
