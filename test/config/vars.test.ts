@@ -81,7 +81,7 @@ describe("a bad value is refused with its name and value, per family", () => {
     [
       "timestamps",
       { as_of: "yesterday" },
-      'vars.as_of must be an ISO timestamp (2026-06-01T00:00:00Z) or empty, got "yesterday"',
+      'vars.as_of must be a full ISO timestamp with its zone (2026-06-01T00:00:00Z) or a date (2026-06-01), years 1970 to 9999, or empty, got "yesterday"',
     ],
     [
       "campaign ids (per segment)",

@@ -23,9 +23,10 @@ import { openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
  *
  * The graph is compiled once per world (the Dataform CLI costs ~6 s) and the transform runs here,
  * in-process, through the public transformLocal({graph}) - same SQL, same runner as `engine transform`
- * - with `as_of` pinned to the sandbox's simulated time (engine/src/local/demo-clock.ts). The engine
- * stamps its own rows with the wall clock, so the simulated clock starts in the past (`startDaysAgo`)
- * and never passes the wall clock: cooldowns measured from engine rows then err on the long side.
+ * - with `as_of` pinned to the sandbox's simulated time (engine/src/local/demo-clock.ts). Every engine
+ * child starts its clock at the simulated time too (ENGINE_CLOCK_START), so the stamps it writes and
+ * the rules' "now" agree (apply refuses tables computed for another day: engine/src/core/computed-with.ts).
+ * The simulated clock starts in the past (`startDaysAgo`) and never passes the wall clock.
  */
 
 export const ENGINE_BIN = path.join(repoRoot(), "engine", "bin", "engine.js");
@@ -195,6 +196,9 @@ export class World {
       ENGINE_WAREHOUSE: this.warehouseFile,
       ENGINE_PROJECT_DIR: this.projectDir,
       NOTIFY_TIME_ZONE: "UTC",
+      // Each child's clock starts at the simulated time, like the transform's as_of: the stamps it
+      // writes are on the same clock as the rules' "now" (engine/src/core/clock.ts).
+      ENGINE_CLOCK_START: this.sandbox.state.nowIso(),
       ...(this.sink ? this.sink.env("slack") : {}),
       ...extra,
     };

@@ -15,7 +15,7 @@ import {
   SMB,
 } from "./harness.ts";
 
-/** The incremental state survives broken runs: killed pulls, pulls from a skewed clock. */
+/** The incremental state survives broken runs: killed pulls (skewed clocks: test/sql/pull-order.test.ts). */
 
 let s: Scenario;
 beforeAll(async () => {
@@ -71,31 +71,5 @@ describe("broken runs", () => {
     expect(refreshed.ok).toBe(true);
     expect(await pulledRunIds()).toEqual(["pull-1", "pull-3"]);
     expect(await drains(s)).toEqual({ "a@held.com": "completed" });
-  });
-
-  it("a pull that started before the latest merged pull finished is refused, not merged out of order", async () => {
-    await pull(s, "pull-1", [{ lead_id: "1", email: "a@held.com", status: 1 }], daysAgo(0.5));
-    await run(s);
-    // A pull recorded by a machine whose clock is a day behind lands after pull-1 was merged.
-    await pull(s, "pull-skewed", [{ lead_id: "1", email: "a@held.com", status: 3 }], daysAgo(1));
-    const result = await runGraph(s.conn, s.graph, {});
-    expect(result.ok).toBe(false);
-    const pulls = result.actions.find((a) => a.name === "cold_email_staging.stg_instantly_pull_log");
-    expect(pulls?.status).toBe("failed");
-    expect(pulls?.error).toContain("pull pull-skewed started at");
-    expect(pulls?.error).toContain("refusing to merge it out of order");
-    expect(pulls?.error).toContain("--full-refresh");
-    // Nothing downstream ran on a half-merged state: the action tables still come from pull-1.
-    const skipped = result.actions.filter((a) => a.status === "skipped").map((a) => a.name);
-    expect(skipped).toContain("cold_email.drain_queue");
-    expect((await budget(s)).pull_run_id).toBe("pull-1");
-    expect(await pulledRunIds()).toEqual(["pull-1"]);
-
-    // A full refresh merges every pull in time order: pull-1 is the latest again.
-    const refreshed = await runGraph(s.conn, s.graph, { fullRefresh: true });
-    expect(refreshed.ok).toBe(true);
-    expect(await pulledRunIds()).toEqual(["pull-skewed", "pull-1"]);
-    expect((await budget(s)).pull_run_id).toBe("pull-1");
-    expect(await drains(s)).toEqual({});
   });
 });

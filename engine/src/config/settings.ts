@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { now } from "../core/clock.ts";
 import { UserError } from "../core/errors.ts";
 import { closest } from "./did-you-mean.ts";
 import { sequenceEndReasons } from "./includes.ts";
@@ -122,6 +123,8 @@ export function loadSettings(
     else typed[name] = parsed.value;
   };
   for (const [name, spec] of Object.entries(VARS) as Array<[string, VarSpec]>) check(name, spec);
+  const asOfProblem = typeof typed.as_of === "string" ? asOfAhead(typed.as_of) : undefined;
+  if (asOfProblem) problems.push(`vars.as_of ${asOfProblem} (from ${source("as_of")})`);
 
   // Names outside the registry: a segment's family, a cooldown per end reason, or a project's custom_vars.
   const segmentNames = (typed.segments as string[] | undefined) ?? splitList(rawVars.segments ?? "");
@@ -183,6 +186,21 @@ export function loadSettings(
     defaultLocation: parsedFile.defaultLocation,
     assertionDataset: parsedFile.defaultAssertionDataset ?? "dataform_assertions",
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * `as_of` pins the rules' "now"; one more than a day after the engine's clock would age every
+ * snapshot, cooldown and retention by the difference. (Its lower bound, the first pull, needs the
+ * warehouse: engine/src/sync/apply/checks.ts.)
+ */
+function asOfAhead(asOf: string): string | undefined {
+  if (asOf === "") return undefined;
+  const at = Date.parse(asOf);
+  const clock = now();
+  if (at <= clock.getTime() + DAY_MS) return undefined;
+  return `is ${JSON.stringify(asOf)}, more than a day after the engine's clock (${clock.toISOString()}): it must not be in the future`;
 }
 
 function readSettingsFile(file: string): z.infer<typeof fileSchema> {

@@ -26,14 +26,23 @@ export function parseVarValue(spec: VarSpec, raw: string): { value: unknown } | 
     }
     case "list": {
       const items = splitList(text);
-      return items.every((i) => /^[a-z_][a-z0-9_]*$/.test(i))
+      if (!items.every((i) => /^[a-z_][a-z0-9_]*$/.test(i))) {
+        return {
+          error: `must be a list of lower-case names separated by , (or | on the command line), ${got}`,
+        };
+      }
+      // A repeated item would count twice (a segment's inventory, its slots).
+      const repeated = items.find((item, i) => items.indexOf(item) !== i);
+      return repeated === undefined
         ? { value: items }
-        : { error: `must be a list of lower-case names separated by , (or | on the command line), ${got}` };
+        : { error: `lists ${JSON.stringify(repeated)} twice, ${got}` };
     }
     case "timestamp":
-      return text === "" || !Number.isNaN(new Date(text).getTime())
+      return text === "" || isFullTimestamp(text)
         ? { value: text }
-        : { error: `must be an ISO timestamp (2026-06-01T00:00:00Z) or empty, ${got}` };
+        : {
+            error: `must be a full ISO timestamp with its zone (2026-06-01T00:00:00Z) or a date (2026-06-01), years 1970 to 9999, or empty, ${got}`,
+          };
     case "campaign_id":
       return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)
         ? { value: text.toLowerCase() }
@@ -58,6 +67,27 @@ export function parseVarValue(spec: VarSpec, raw: string): { value: unknown } | 
       return { error: `must be ${range}, ${got}` };
     }
   }
+}
+
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?))?$/i;
+
+/**
+ * An ISO date, or date and time with a zone, that names a real instant: `1` or `2026` (which
+ * `new Date` reads as years), a day that does not exist (2026-02-30), a year past 9999 or a local
+ * time without a zone (read differently by each machine) are not.
+ */
+export function isFullTimestamp(text: string): boolean {
+  const m = TIMESTAMP.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m
+    .slice(1, 7)
+    .map((v) => (v === undefined ? 0 : Number(v)));
+  if ((year ?? 0) < 1970 || (hour ?? 0) > 23 || (minute ?? 0) > 59 || (second ?? 0) > 59) return false;
+  const date = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, day ?? 0));
+  return (
+    date.getUTCMonth() === (month ?? 0) - 1 && date.getUTCDate() === day && !Number.isNaN(Date.parse(text))
+  );
 }
 
 /** A list var's items: `,` in the YAML, `|` on the command line (Dataform's --vars splits on `,`). */

@@ -11,6 +11,12 @@ import { UserError } from "./errors.ts";
  *
  * Only the offset is shifted, never the rate, so durations and the monotonic clocks built on it
  * (engine/src/sync/journal.ts) stay true.
+ *
+ * Each process has its own clock, so two processes given the same ENGINE_CLOCK_START (an exported
+ * variable), or two machines whose clocks disagree, may stamp a later run before an earlier one.
+ * Nothing orders runs by these stamps alone (engine/src/sync/apply/checks.ts orders an apply after
+ * its pull by the pull's id); `notBefore` moves a process's clock forward past stamps the warehouse
+ * already holds, so the stamps it writes still follow them.
  */
 let offsetMs = parseStart(process.env.ENGINE_CLOCK_START);
 
@@ -40,6 +46,17 @@ export function setClock(at: Date | string): void {
   const ms = typeof at === "string" ? Date.parse(at) : at.getTime();
   if (Number.isNaN(ms)) throw new Error(`setClock: not a timestamp: ${JSON.stringify(String(at))}`);
   offsetMs = ms - Date.now();
+}
+
+/**
+ * Moves the clock forward so that it reads strictly after `at` (never back). Returns how many
+ * milliseconds it moved (0 when the clock was already past `at`).
+ */
+export function notBefore(at: Date): number {
+  const behind = at.getTime() + 1 - nowMs();
+  if (!(behind > 0)) return 0;
+  offsetMs += behind;
+  return behind;
 }
 
 /** Back to the wall clock. */

@@ -82,7 +82,7 @@ export async function readAll(iter: AsyncIterable<Row[]>): Promise<Row[]> {
   return out;
 }
 
-function parseJsonObject(v: unknown): Record<string, unknown> | null {
+export function parseJsonObject(v: unknown): Record<string, unknown> | null {
   if (v === null || v === undefined) return null;
   if (typeof v === "string") {
     try {
@@ -151,59 +151,6 @@ export async function readRuns(warehouse: Warehouse, where: Record<string, strin
 export async function isPullComplete(warehouse: Warehouse, runId: string): Promise<boolean> {
   const rows = await readRuns(warehouse, { run_id: runId, mode: "pull" });
   return rows.some((r) => r.status === "succeeded");
-}
-
-/**
- * Latest state per action_id over the changelog rows of the apply runs that started since the pull
- * (the only runs that can hold actions of this pull, whose run_id is part of the action id). Apply
- * writes its sync_runs start row before any action, so a crashed run is found too.
- */
-export async function readPriorStates(
-  warehouse: Warehouse,
-  pull: PullInfo,
-): Promise<Map<string, PriorState>> {
-  const runs = (await readRuns(warehouse, { mode: "apply" })).filter(
-    (r) => toDate(r.started_at).getTime() >= pull.startedAt.getTime(),
-  );
-  const runIds = [...new Set(runs.map((r) => String(r.run_id)))];
-  const states = new Map<string, PriorState>();
-  for (const runId of runIds) {
-    for await (const batch of warehouse.read(
-      { dataset: "ops", name: "sync_changelog" },
-      {
-        columns: [
-          "action_id",
-          "op",
-          "state",
-          "retryable",
-          "error_code",
-          "campaign_id",
-          "lead_id",
-          "recorded_at",
-        ],
-        where: { run_id: runId },
-      },
-    )) {
-      for (const r of batch) {
-        const at = toDate(r.recorded_at).getTime();
-        const id = String(r.action_id);
-        const prev = states.get(id);
-        const state = String(r.state);
-        // Later row wins; on a tie a final state beats the intent (the reporting views' rule).
-        if (prev && (prev.at > at || (prev.at === at && state === "intent"))) continue;
-        states.set(id, {
-          op: String(r.op),
-          state,
-          retryable: r.retryable === null || r.retryable === undefined ? null : Boolean(r.retryable),
-          errorCode: r.error_code === null || r.error_code === undefined ? null : String(r.error_code),
-          campaignId: r.campaign_id === null || r.campaign_id === undefined ? null : String(r.campaign_id),
-          leadId: r.lead_id === null || r.lead_id === undefined ? null : String(r.lead_id),
-          at,
-        });
-      }
-    }
-  }
-  return states;
 }
 
 export async function readDrainQueue(warehouse: Warehouse): Promise<DrainRow[]> {

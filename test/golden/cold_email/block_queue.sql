@@ -21,7 +21,8 @@ final as (
         drains.email,
         drains.campaign_id,
         drains.lead_id,
-        drains.reason
+        drains.reason,
+        budget.pull_run_id
 
     from drains
     cross join budget

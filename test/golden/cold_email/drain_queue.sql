@@ -30,7 +30,8 @@ identified as (
         classification.campaign_id,
         classification.drain_reason as reason,
         classification.suppress,
-        classification.block
+        classification.block,
+        latest_pull.run_id as pull_run_id
 
     from classification
     left join latest_pull
@@ -59,7 +60,8 @@ final as (
         identified.campaign_id,
         identified.reason,
         identified.suppress,
-        identified.block
+        identified.block,
+        identified.pull_run_id
 
     from deduplicated as identified
     left join actions

@@ -62,7 +62,8 @@ final as (
         leads.first_name,
         leads.last_name,
         leads.company_name,
-        leads.custom_variables
+        leads.custom_variables,
+        latest_pull.run_id as pull_run_id
 
     from selected
     inner join leads

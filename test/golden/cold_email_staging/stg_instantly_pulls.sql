@@ -44,19 +44,27 @@ newer_campaign_rows as (
 
 newer_runs as (
 
+    -- A completed pull the transform has not merged yet is newer than every merged pull, whatever
+    -- its stamps; any other pull run only when stamped after them.
     select
         run_id,
         started_at,
         coalesce(finished_at, started_at) as finished_at
 
     from `cold-email-local.cold_email_staging.stg_sync_runs`
-    where mode = 'pull' and started_at > (select finished_at from merged_through)
+    where
+        mode = 'pull'
+        and (
+            (status = 'succeeded' and run_id not in (select run_id from merged))
+            or started_at > (select finished_at from merged_through)
+        )
 
 ),
 
 candidate_ids as (
 
     select run_id from recent_lead_rows
+    where finished_at > (select finished_at from merged_through)
     union distinct
     select run_id from newer_campaign_rows
     union distinct
@@ -127,7 +135,7 @@ final as (
 
     select
         unioned.*,
-        row_number() over (order by pull_finished_at desc nulls last, run_id desc nulls last) = 1 as is_latest
+        row_number() over (order by pull_number desc nulls last, run_id desc nulls last) = 1 as is_latest
 
     from unioned
 

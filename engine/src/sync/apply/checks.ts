@@ -1,22 +1,26 @@
 import { isSettled } from "../../core/action-state.ts";
+import { notBefore, nowMs } from "../../core/clock.ts";
 import { varMismatches } from "../../core/computed-with.ts";
 import { UserError } from "../../core/errors.ts";
 import { evaluateGuards } from "../../core/guards.ts";
+import type { Warehouse } from "../../warehouse/port.ts";
+import { readApplyHistory } from "../apply-history.ts";
 import { readCampaignHealth } from "../campaign-health.ts";
 import { checkKey, loadManagedCampaigns } from "../preflight.ts";
 import {
   isPullComplete,
   readLatestPull,
-  readPriorStates,
   readPushBudget,
   requireSuppressedNow,
   sourceHasLeads,
 } from "../warehouse-reads.ts";
 import type { Preflight, RunContext, RunInputs } from "./context.ts";
+import { checkTrusted } from "./trust.ts";
 
 /**
  * The checks before anything is written. Freshness: the action tables must come from the latest
- * pull, that pull must have completed, and a plan must belong to it; push_budget and
+ * pull, that pull must have completed, and a plan must belong to it; the transform must have sealed
+ * them (every table rebuilt, every assertion passed: trust.ts); push_budget and
  * int_campaign_health must have been computed with this run's vars. Preflight: the key works, the
  * campaigns exist; the guards decide which campaigns get no adds and whether the run must stop.
  */
@@ -40,10 +44,57 @@ export async function checkFreshness(ctx: RunContext): Promise<RunInputs> {
       { hint: "run the transform (`engine transform` / `dataform run`) after `engine pull`, then apply" },
     );
   }
+  await checkTrusted(warehouse, budget.pullRunId);
   checkVars(ctx, budget.computedWith);
+  await checkAsOfAfterFirstPull(warehouse, budget.computedWith?.as_of ?? "");
   const health = await readCampaignHealth(warehouse, ctx.settings);
   ctx.source.checkCurrent(pull.runId, ctx.settings);
-  return { pull, budget, health, prior: await readPriorStates(warehouse, pull) };
+  const history = await readApplyHistory(warehouse, pull);
+  return { pull, budget, health, prior: history.prior, applyNumber: history.applies + 1 };
+}
+
+/**
+ * A run's stamps follow the pull it acts on: on a machine whose clock is behind that pull's (clock
+ * skew, or ENGINE_CLOCK_START given to every process), the run's clock moves forward past the pull's
+ * last stamp, so the rules that compare an add's stamp with the pull's (pending adds, lost adds) see
+ * the add after the pull. Before the run id and the start row are stamped.
+ */
+export async function alignClock(warehouse: Warehouse, log: (line: string) => void): Promise<void> {
+  const pull = await readLatestPull(warehouse);
+  if (!pull) return;
+  const moved = notBefore(pull.finishedAt);
+  if (moved > 0) {
+    log(
+      `clock: this process's clock was ${Math.ceil(moved / 1000)} s behind the last stamp of pull ${pull.runId}; its stamps start after that pull`,
+    );
+  }
+}
+
+/**
+ * The rules' "now" (the transform's as_of) must not be before the day of the first pull: every
+ * snapshot would then lie in its future. The other bound (not after the clock + 1 day) is checked
+ * with the vars at start (engine/src/config/settings.ts).
+ */
+async function checkAsOfAfterFirstPull(warehouse: Warehouse, asOf: string): Promise<void> {
+  if (asOf === "") return;
+  const ref = { dataset: "staging" as const, name: "stg_instantly_pulls" };
+  let first: number | undefined;
+  for await (const batch of warehouse.read(ref, { columns: ["pull_started_at"] })) {
+    for (const r of batch) {
+      const at = (
+        r.pull_started_at instanceof Date ? r.pull_started_at : new Date(String(r.pull_started_at))
+      ).getTime();
+      if (!Number.isNaN(at) && (first === undefined || at < first)) first = at;
+    }
+  }
+  if (first === undefined) return;
+  const firstDay = new Date(first - (first % 86_400_000));
+  if (Date.parse(asOf) < firstDay.getTime()) {
+    throw new UserError(
+      `the action tables were computed with as_of ${asOf}, before the day of the first pull (${firstDay.toISOString().slice(0, 10)})`,
+      { hint: "transform with an as_of on or after the first pull (or none), then apply" },
+    );
+  }
 }
 
 export async function preflight(ctx: RunContext, inputs: RunInputs): Promise<Preflight> {
@@ -89,7 +140,7 @@ function checkVars(ctx: RunContext, computedWith: Record<string, string> | null)
     );
     return;
   }
-  const diff = varMismatches(computedWith, ctx.settings.rawVars);
+  const diff = varMismatches(computedWith, ctx.settings.rawVars, nowMs());
   if (diff.length === 0) return;
   const list = diff
     .map(

@@ -50,6 +50,8 @@ export interface RunInputs {
   health: CampaignHealth[];
   /** Latest state per action id from earlier applies of the same pull. */
   prior: Map<string, PriorState>;
+  /** This run's number among the applies of the pull (engine/src/sync/apply-history.ts). */
+  applyNumber: number;
 }
 
 /** After preflight: Instantly's view of the managed campaigns and the guards' verdict. */

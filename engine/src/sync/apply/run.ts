@@ -1,8 +1,9 @@
 import { UserError } from "../../core/errors.ts";
+import { startRowCounts } from "../apply-history.ts";
 import { ciRunUrl } from "../run-id.ts";
 import { UNFINISHED_ERROR, writeRunRow } from "../run-record.ts";
 import { blockLeads } from "./block.ts";
-import { checkFreshness, preflight } from "./checks.ts";
+import { alignClock, checkFreshness, preflight } from "./checks.ts";
 import { createContext, type Preflight, type RunContext } from "./context.ts";
 import { drainLeads } from "./drain.ts";
 import { describeFatal, finish } from "./finish.ts";
@@ -24,6 +25,7 @@ import type { ApplyOptions, ApplyResult, Phase } from "./types.ts";
  * and journal: nothing goes to Instantly, the intents become the plan file.
  */
 export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
+  await alignClock(options.warehouse, options.log ?? (() => {}));
   const ctx = createContext(options);
   const inputs = await checkFreshness(ctx);
   if (ctx.mode === "apply") {
@@ -34,6 +36,7 @@ export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
       finishedAt: null,
       status: "failed",
       error: UNFINISHED_ERROR,
+      counts: startRowCounts(inputs.pull.runId, inputs.applyNumber),
       ciRunUrl: ciRunUrl(options.env),
     });
   }
