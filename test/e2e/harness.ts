@@ -146,7 +146,9 @@ export class World {
 
   static async create(options: WorldOptions): Promise<World> {
     const dir = mkdtempSync(path.join(tmpdir(), "e2e-"));
-    const projectDir = makeProject(dir, options.vars ?? {});
+    // A sandbox without mailboxes sends without limit: nothing to pace by, so the world fills to the cap.
+    const pacing: Record<string, string> = options.sandbox?.sending ? {} : { pacing: "cap" };
+    const projectDir = makeProject(dir, { ...pacing, ...options.vars });
     const settings = loadSettings({ projectDir });
     const warehouseFile = path.join(dir, "warehouse.duckdb");
     const startDaysAgo = options.startDaysAgo ?? 60;

@@ -39,6 +39,8 @@ export async function makeWorld(
       dialect: "duckdb",
       inventory_cap: "120",
       max_adds_per_run: "40",
+      // the sandbox here has no mailboxes (it sends without limit): nothing to pace by
+      ...(options.sandbox?.sending ? {} : { pacing: "cap" }),
       ...options.vars,
     },
   });

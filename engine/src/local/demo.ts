@@ -117,7 +117,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   check("mailboxes", mailboxes, 0, 100);
   check("mailbox-daily-limit", mailboxDailyLimit, 1, 1000);
 
-  const settings = loadSettings({ overrides: { ...demoVars, ...options.vars, dialect: "duckdb" } });
+  // Without mailboxes the simulator sends without limit, so there is no capacity to pace by: the demo
+  // fills to the cap. With mailboxes, sequences run 14 days, so stale_days must outlast them.
+  const worldVars: Record<string, string> = mailboxes > 0 ? { stale_days: "30" } : { pacing: "cap" };
+  const settings = loadSettings({
+    overrides: { ...demoVars, ...worldVars, ...options.vars, dialect: "duckdb" },
+  });
   const file = path.resolve(options.warehouseFile);
   for (const suffix of ["", ".wal"]) rmSync(`${file}${suffix}`, { force: true });
 

@@ -109,7 +109,13 @@ beforeAll(async () => {
   });
   // The production settings (dialect bigquery), with a small cap so a run is quick.
   settings = loadSettings({
-    overrides: { inventory_cap: "120", max_adds_per_run: "40", max_drain_fraction: "1", as_of: AFTER },
+    overrides: {
+      inventory_cap: "120",
+      max_adds_per_run: "40",
+      max_drain_fraction: "1",
+      as_of: AFTER,
+      pacing: "cap", // the sandbox has no mailboxes: it sends without limit
+    },
   });
   warehouse = new BigQueryWarehouse(settings, {
     projectId: PROJECT,
