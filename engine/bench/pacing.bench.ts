@@ -5,6 +5,7 @@
  * mailboxes can, follow-ups first) into its own warehouse; the figures are read back from it.
  *
  *   PACING_DAYS=150 PACING_LEADS=12000 PACING_MAILBOXES=1 PACING_MAILBOX_LIMIT=30 npm run bench -- pacing
+ *   PACING_ONLY=cap npm run bench -- pacing      (one policy; run the other in a second shell)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -112,9 +113,16 @@ async function runPolicy(pacing: "cap" | "capacity"): Promise<Figures> {
   }
 }
 
+const label = `${LEADS} leads, ${DAYS} days, ${MAILBOXES}x${MAILBOX_LIMIT}/day per campaign`;
+/** PACING_ONLY=cap|capacity runs one policy (two processes can then run side by side). */
+const only = process.env.PACING_ONLY;
+if (only === "cap" || only === "capacity") {
+  const f = await runPolicy(only);
+  console.log(`BENCH ${JSON.stringify({ bench: "pacing", case: `${only}: ${label}`, metrics: f })}`);
+  process.exit(0);
+}
 const cap = await runPolicy("cap");
 const capacity = await runPolicy("capacity");
-const label = `${LEADS} leads, ${DAYS} days, ${MAILBOXES}x${MAILBOX_LIMIT}/day per campaign`;
 for (const [name, f] of [
   ["cap", cap],
   ["capacity", capacity],
