@@ -5,6 +5,7 @@ import { UserError } from "../core/errors.ts";
 import { ensureContract, rawTableNames } from "../warehouse/duckdb.ts";
 import { type Column, dncTable, duckType, leadsTable, type TableDef } from "../warehouse/tables.ts";
 import { inTransaction } from "../warehouse/transaction.ts";
+import { type DncReading, readDncEntries } from "./dnc-reading.ts";
 import { detectFormat, type FileFormat, quoteIdent, type SourceColumn, stageFile } from "./source-file.ts";
 
 /**
@@ -23,7 +24,8 @@ import { detectFormat, type FileFormat, quoteIdent, type SourceColumn, stageFile
  * Extra columns of a leads file are kept: they are added to the raw leads table as VARCHAR columns
  * so the SQL can pack them into the lead's Instantly custom variables
  * (definitions/outputs/push_queue.sqlx `custom_variables`).
- * Extra columns of a DNC file are ignored and reported.
+ * Extra columns of a DNC file are ignored and reported. Every DNC value is read in the canonical
+ * form the rules use (./dnc-reading.ts); one that is neither an email nor a domain refuses the file.
  */
 
 export interface LoadOptions {
@@ -53,6 +55,8 @@ export interface LoadResult {
   extraColumns: string[];
   /** Non-contract columns of a DNC file, not loaded. */
   ignoredColumns: string[];
+  /** DNC files: how each entry was read (canonical value, kind, notation). */
+  dnc?: DncReading;
 }
 
 const stagingTable = "__engine_load_source";
@@ -158,6 +162,7 @@ async function loadRawTable(
       .flatMap((c) => columnChecks(c, byName.get(c.name) as SourceColumn, format));
     if (which === "dnc") checks.push(kindCheck());
     await runChecks(conn, label, checks, format, blankKey);
+    const dnc = which === "dnc" ? await readDncEntries(conn, stagingTable, blankKey, label) : undefined;
 
     const keptExtras = which === "leads" ? extras : [];
     const insertColumns = [
@@ -201,6 +206,7 @@ async function loadRawTable(
       totalRows: await countRows(conn, target.qualified),
       extraColumns: keptExtras.map((c) => c.name),
       ignoredColumns: which === "dnc" ? extras.map((c) => c.name) : [],
+      ...(dnc ? { dnc } : {}),
     };
   } finally {
     await conn.run(`DROP TABLE IF EXISTS temp.${quoteIdent(stagingTable)}`);
