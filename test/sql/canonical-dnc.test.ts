@@ -140,6 +140,18 @@ describe("canonical DNC matching", () => {
   });
 });
 
+describe("the domain limit in the canonical form", () => {
+  it("a lead Instantly lists at an IDN domain in Unicode fills the punycode domain of the pool", async () => {
+    await leads(s, [{ email: "b@xn--bcher-kva.de" }, { email: "d@other.de" }]);
+    await pull(s, "pull-1", [{ lead_id: "1", email: "a@bücher.de", status: 1 }]);
+    await run(s);
+    expect(await queuedEmails(s)).toEqual(["d@other.de"]);
+    expect(
+      await rows(s, `select domain, active_leads from "cold_email_staging"."int_domain_inventory"`),
+    ).toEqual([{ domain: "xn--bcher-kva.de", active_leads: 1 }]);
+  });
+});
+
 /** A small seeded PRNG so the generated values are the same on every run. */
 function prng(seed: number): () => number {
   let x = seed;

@@ -31,6 +31,7 @@ describe("parity lint: canonical form", () => {
   it("every model calling a canonical UDF depends on canonical_functions, and dropping that dependency is reported", () => {
     const callers = graph.tables.filter((t) => /\bcanonical_(dnc|email)\s*\(/.test(t.query));
     expect(callers.map((t) => t.target.name).sort()).toEqual([
+      "int_domain_inventory",
       "int_suppression_history",
       "stg_dnc_list",
       "stg_leads",

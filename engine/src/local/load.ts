@@ -16,6 +16,9 @@ import { detectFormat, type FileFormat, quoteIdent, type SourceColumn, stageFile
  * changed, in one transaction (ALTER for extra columns + DELETE unless appending + INSERT). A bad
  * file therefore changes nothing. Errors name the file, the column, the expected type, how many
  * values are bad and the first bad row number; they never quote a value, which may be an address.
+ * The one exception: a DNC value that reads as neither an email nor a domain is quoted (cut to 80
+ * characters) with its row (./dnc-reading.ts): it is no address, and the operator fixing the file at
+ * the terminal must find it. It may still be a name, so nothing else stores or sends that message.
  *
  * Rows whose key (leads.email, dnc.value) is blank are skipped and counted, not loaded: exports
  * often carry contacts without an address, and no rule could use them. A file where every key is
