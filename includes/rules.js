@@ -16,6 +16,7 @@
 
 const sql = require("./sql");
 const config = require("./config");
+const canonical = require("./canonical");
 
 const LEAD_STATUS = { active: 1, paused: 2, completed: 3, bounced: -1, unsubscribed: -2, skipped: -3 };
 const INTEREST = {
@@ -354,13 +355,106 @@ function parseJson(expr) {
 }
 
 /**
- * DNC matching (definitions/README.md, "DNC matching"). A DNC email covers its plus-tagged variants:
- * both sides are compared without the `+tag` of the local part (jane@x.com covers jane+promo@x.com,
- * and jane+promo@x.com covers jane@x.com). A DNC domain covers itself and every subdomain
- * (blocked.com covers mail.blocked.com); a one-label entry (`com`) covers nothing.
+ * The canonical form (includes/canonical.js) as SQL: a call of its JavaScript UDF. BigQuery: the
+ * persistent function definitions/operations/canonical_functions.sqlx creates in the staging dataset
+ * (a view cannot call a temporary function); DuckDB: the scalar function the engine registers on every
+ * connection (engine/src/dataform/canonical-udf.ts). A model calling it lists `canonical_functions`
+ * in its dependencies.
  */
-function dncEmailKey(expr) {
-  return sql.regexpReplace(expr, "^([^@+]+)\\+[^@]*@", "\\1@");
+function canonicalUdf(name, expr) {
+  if (!Object.hasOwn(canonical.UDFS, name)) {
+    throw new Error(
+      `includes/rules.js canonicalUdf: no UDF ${JSON.stringify(name)} in includes/canonical.js`,
+    );
+  }
+  const project = typeof dataform !== "undefined" ? dataform.projectConfig.defaultDatabase : undefined;
+  const qualified = [project, config.datasets.staging, name].filter(Boolean).join(".");
+  return sql.pick(`\`${qualified}\`(${expr})`, `${name}(${expr})`);
+}
+
+/**
+ * An address the canonical form leaves as `lower(trim(x))`: after trim and A-Z lower-casing only
+ * these ASCII characters, one @, and a domain of dot-separated labels without a trailing dot. For
+ * such a value includes/canonical.js canonicalEmail returns exactly lower(trim(x)) (NFKC and the
+ * invisible-character rule change no ASCII letter, digit or . _ % + ' -; no notation can match without
+ * < > : or a space; an invalid label gives back the cleaned value, which is the same string), so
+ * canonicalEmail() below skips the UDF for it: the UDF costs seconds at 300k leads.
+ */
+const PLAIN_EMAIL_PATTERN = "^[a-z0-9._%+'-]+@[a-z0-9-]+(\\.[a-z0-9-]+)+$";
+
+/** A lead's email in the canonical form (includes/canonical.js canonicalEmail); same in both engines. */
+function canonicalEmail(expr) {
+  const plain = sql.lowerAscii(sql.trimAll(expr));
+  return `(case when ${sql.regexpContains(plain, PLAIN_EMAIL_PATTERN)} then ${plain} else ${canonicalUdf("canonical_email", expr)} end)`;
+}
+
+/** A do-not-contact value in the canonical form (an email or a domain), NULL when unreadable. */
+function canonicalDnc(expr) {
+  return canonicalUdf("canonical_dnc", expr);
+}
+
+/** Mailbox providers whose addresses ignore dots in the local part and share one mailbox across both. */
+const GMAIL_DOMAINS = ["gmail.com", "googlemail.com"];
+
+/**
+ * The identity of a CANONICAL email: one person, one key. The `+tag` of the local part is dropped
+ * (jane+promo@x.com is jane@x.com); at Gmail/Googlemail the dots of the local part are dropped too and
+ * googlemail.com is gmail.com (jane@gmail.com, j.a.n.e@gmail.com and jane@googlemail.com are one
+ * mailbox). Lead de-duplication (stg_leads), suppression (int_suppression) and DNC matching
+ * (suppressed_now) all compare this key.
+ */
+function emailIdentity(expr) {
+  const noTag = sql.regexpReplace(expr, "^([^@+]+)\\+[^@]*@", "\\1@");
+  return `(case
+        when ${emailDomain(expr)} in (${sql.strList(GMAIL_DOMAINS)})
+            then concat(replace(${emailLocalPart(noTag)}, '.', ''), '@gmail.com')
+        else ${noTag}
+    end)`;
+}
+
+/**
+ * The suppressions that cover each email (definitions/README.md, "DNC matching"): a query over the
+ * relation `emails` (columns email, email_key = emailIdentity(email), domain) and the relation
+ * `entries` (columns value, kind, match_key = emailIdentity(value) for kind email, reason, detail,
+ * since), one row per email and covering entry, with email, domain, reason, entry_value, entry_kind,
+ * is_exact (the entry is the email or its domain itself), detail and since. An email entry covers
+ * every address with its identity; a domain entry covers itself and every subdomain (blocked.com
+ * covers mail.blocked.com). int_suppression and the live outputs/suppressed_now both use it, so the
+ * two always match the same way.
+ */
+function coverMatches(emails, entries) {
+  return `select
+        ${emails}.email,
+        ${emails}.domain,
+        ${entries}.reason,
+        ${entries}.value as entry_value,
+        ${entries}.kind as entry_kind,
+        ${entries}.value = ${emails}.email as is_exact,
+        ${entries}.detail,
+        ${entries}.since
+
+    from ${emails}
+    inner join ${entries}
+        on ${entries}.kind = 'email'
+        and ${entries}.match_key = ${emails}.email_key
+
+    union all
+
+    select
+        ${emails}.email,
+        ${emails}.domain,
+        ${entries}.reason,
+        ${entries}.value as entry_value,
+        ${entries}.kind as entry_kind,
+        ${entries}.value = ${emails}.domain as is_exact,
+        ${entries}.detail,
+        ${entries}.since
+
+    from ${emails}
+    inner join ${entries}
+        on ${entries}.kind = 'domain'
+        and ${dncDomainKey(`${entries}.value`)} = ${dncDomainKey(`${emails}.domain`)}
+        and (${emails}.domain = ${entries}.value or ends_with(${emails}.domain, concat('.', ${entries}.value)))`;
 }
 
 /** The last two labels of a domain: the equality key of the subdomain join (an exact test follows). */
@@ -369,43 +463,19 @@ function dncDomainKey(expr) {
 }
 
 /**
- * The DNC entries that cover each email: a query over the relation `emails` (columns email, domain:
- * normalised) and the relation `dnc` (stg_dnc_list), one row per email and matching entry, with
- * email, domain, reason (dnc_email or dnc_domain), dnc_value, is_exact (the entry is the email or its
- * domain itself), detail (the entry's source, else its reason) and added_at. int_suppression and the
- * live outputs/suppressed_now both use it, so the two always match the same way.
+ * stg_dnc_list rows as `entries` for coverMatches: reason dnc_email or dnc_domain, detail the entry's
+ * source (else its reason), since when it was added.
  */
-function dncMatches(emails, dnc) {
+function dncEntries(dnc) {
   return `select
-        ${emails}.email,
-        ${emails}.domain,
-        'dnc_email' as reason,
-        ${dnc}.value as dnc_value,
-        ${dnc}.value = ${emails}.email as is_exact,
+        ${dnc}.value,
+        ${dnc}.kind,
+        ${dnc}.match_key,
+        case when ${dnc}.kind = 'domain' then 'dnc_domain' else 'dnc_email' end as reason,
         coalesce(${dnc}.source, ${dnc}.reason) as detail,
-        ${dnc}.added_at
+        ${dnc}.added_at as since
 
-    from ${emails}
-    inner join ${dnc}
-        on ${dnc}.kind = 'email'
-        and ${dncEmailKey(`${dnc}.value`)} = ${dncEmailKey(`${emails}.email`)}
-
-    union all
-
-    select
-        ${emails}.email,
-        ${emails}.domain,
-        'dnc_domain' as reason,
-        ${dnc}.value as dnc_value,
-        ${dnc}.value = ${emails}.domain as is_exact,
-        coalesce(${dnc}.source, ${dnc}.reason) as detail,
-        ${dnc}.added_at
-
-    from ${emails}
-    inner join ${dnc}
-        on ${dnc}.kind = 'domain'
-        and ${dncDomainKey(`${dnc}.value`)} = ${dncDomainKey(`${emails}.domain`)}
-        and (${emails}.domain = ${dnc}.value or ends_with(${emails}.domain, concat('.', ${dnc}.value)))`;
+    from ${dnc}`;
 }
 
 /** Normalise an email expression: whitespace trimmed, A-Z lower-cased (same on both engines: sql.js). */
@@ -595,9 +665,15 @@ module.exports = {
   cleanText,
   cleanJsonText,
   parseJson,
-  dncEmailKey,
+  GMAIL_DOMAINS,
+  PLAIN_EMAIL_PATTERN,
+  canonicalUdf,
+  canonicalEmail,
+  canonicalDnc,
+  emailIdentity,
+  coverMatches,
   dncDomainKey,
-  dncMatches,
+  dncEntries,
   normEmail,
   emailDomain,
   emailLocalPart,

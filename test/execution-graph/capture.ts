@@ -52,6 +52,7 @@ const cli = () => path.join(repoRoot(), "node_modules/@dataform/cli/bundle.js");
 export async function captureExecutionGraph(
   existing: ExistingTable[] = [],
   projectDir = repoRoot(),
+  extraArgs: string[] = [],
 ): Promise<Capture> {
   const stub = new FakeBigQueryRest({ duckdb: false });
   await stub.start();
@@ -63,7 +64,7 @@ export async function captureExecutionGraph(
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(
         process.execPath,
-        [cli(), "run", projectDir, "--dry-run", "--json", "--credentials", credentials],
+        [cli(), "run", projectDir, "--dry-run", "--json", "--credentials", credentials, ...extraArgs],
         {
           cwd: projectDir,
           env: { ...process.env, BIGQUERY_EMULATOR_HOST: `${stub.endpoint}/bigquery/v2` },

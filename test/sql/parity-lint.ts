@@ -75,7 +75,16 @@ export const FUNCTION_RULES: FunctionRule[] = [
       return first !== undefined && /^'?(dayofweek|dow|week|weekday)'?$/i.test(first.text);
     },
   },
+  {
+    rule: "unicode",
+    names: ["nfc_normalize", "normalize", "normalize_and_casefold", "strip_accents"],
+    why: "Unicode normalisation differs (DuckDB has only NFC and strip_accents; BigQuery NORMALIZE has NFKC) and neither has punycode: use rules.canonicalEmail / canonicalDnc (includes/canonical.js, one JavaScript function run by both)",
+  },
 ];
+
+/** The JavaScript UDFs of includes/canonical.js and the operation that creates them on BigQuery. */
+export const CANONICAL_UDFS = ["canonical_dnc", "canonical_email"];
+export const CANONICAL_OPERATION = "canonical_functions";
 
 /** Window functions whose value depends on the order of tied rows. */
 const ORDER_SENSITIVE = new Set([
@@ -494,6 +503,7 @@ export function lintGraph(graph: CompiledGraph): Finding[] {
   for (const a of graph.assertions.filter((x) => !x.disabled && !x.parentAction)) {
     findings.push(...lintSql(a.query, targetKey(a.target), inScope(a.target, a.dependencyTargets)));
   }
+  findings.push(...lintUdfDependencies(graph));
   // Identical findings from query and incrementalQuery are reported once.
   const seen = new Set<string>();
   return findings.filter((f) => {
@@ -502,4 +512,35 @@ export function lintGraph(graph: CompiledGraph): Finding[] {
     seen.add(id);
     return true;
   });
+}
+
+/**
+ * Rule `udf`: an action that calls a canonical UDF (includes/canonical.js) lists the operation that
+ * creates it on BigQuery among its dependencies; without it, BigQuery may build the action before the
+ * function exists (DuckDB would not notice: the engine registers the functions on every connection).
+ */
+export function lintUdfDependencies(graph: CompiledGraph): Finding[] {
+  const findings: Finding[] = [];
+  const calls = new RegExp(`\\b(${CANONICAL_UDFS.join("|")})\\s*\\(`, "i");
+  const actions = [
+    ...graph.tables.map((t) => ({
+      target: t.target,
+      deps: t.dependencyTargets,
+      sql: [t.query, t.incrementalQuery ?? "", ...t.preOps, ...t.postOps],
+    })),
+    ...graph.operations.map((o) => ({ target: o.target, deps: o.dependencyTargets, sql: o.queries })),
+    ...graph.assertions.map((a) => ({ target: a.target, deps: a.dependencyTargets, sql: [a.query] })),
+  ];
+  for (const a of actions) {
+    if (a.target.name === CANONICAL_OPERATION) continue;
+    const called = a.sql.map((q) => calls.exec(q)?.[1]).find(Boolean);
+    if (called && !a.deps.some((d) => d.name === CANONICAL_OPERATION)) {
+      findings.push({
+        where: targetKey(a.target),
+        rule: "udf",
+        message: `calls ${called.toLowerCase()}() but does not depend on ${CANONICAL_OPERATION}: add dependencies: ["${CANONICAL_OPERATION}"] to its config`,
+      });
+    }
+  }
+  return findings;
 }

@@ -46,7 +46,7 @@ async function suppressedNow(): Promise<Record<string, string>> {
 }
 
 describe("DNC matching", () => {
-  it("a DNC domain covers its subdomains; a one-label entry and look-alike domains are not covered", async () => {
+  it("a DNC domain covers its subdomains; a one-label entry (not a domain) and look-alike domains are not covered", async () => {
     await leads(s, [
       { email: "x@mail.blocked.com" },
       { email: "y@a.b.blocked.com" },
@@ -72,7 +72,6 @@ describe("DNC matching", () => {
       { suppressed_value: "a.b.blocked.com", suppression_kind: "domain", reason: "dnc_domain" },
       { suppressed_value: "blocked.com", suppression_kind: "domain", reason: "dnc_domain" },
       { suppressed_value: "mail.blocked.com", suppression_kind: "domain", reason: "dnc_domain" },
-      { suppressed_value: "org", suppression_kind: "domain", reason: "dnc_domain" },
     ]);
     expect(await suppressedNow()).toEqual({
       "x@mail.blocked.com": "dnc_domain",
@@ -82,6 +81,8 @@ describe("DNC matching", () => {
   });
 
   it("a DNC email covers its plus-tagged variants, and a tagged entry covers the plain mailbox", async () => {
+    // jane+promo@, Jane+other@ and jane@x.com are one person (includes/rules.js emailIdentity): one
+    // lead in the pool, the first address in sort order.
     await leads(s, [
       { email: "jane+promo@x.com" },
       { email: "Jane+other@X.com" },
@@ -98,14 +99,11 @@ describe("DNC matching", () => {
     await run(s);
     // janet@ is another mailbox; bob+z@y2.com is another domain.
     expect(await queuedEmails(s)).toEqual(["bob+z@y2.com", "janet@x2.com"]);
-    expect(await whyNot("jane+promo@x.com")).toBe("suppressed");
     expect(await whyNot("jane+other@x.com")).toBe("suppressed");
     expect(await whyNot("bob@y.com")).toBe("suppressed");
     expect(await suppressedNow()).toEqual({
       "bob@y.com": "dnc_email",
       "jane+other@x.com": "dnc_email",
-      "jane+promo@x.com": "dnc_email",
-      "jane@x.com": "dnc_email",
     });
   });
 

@@ -70,6 +70,17 @@ function describe(r: LoadResult, seconds: number, warehouse: string): string {
     lines.push(`  extra columns kept as VARCHAR (for custom_variables): ${r.extraColumns.join(", ")}`);
   }
   if (r.ignoredColumns.length > 0) lines.push(`  columns ignored: ${r.ignoredColumns.join(", ")}`);
+  if (r.dnc) {
+    const read = Object.entries(r.dnc.notations)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([notation, n]) => `${notation} ${fmt(n)}`);
+    lines.push(`  read as:   ${read.join(", ")} (--json lists each row's canonical value and kind)`);
+    if (r.dnc.kindMismatches > 0) {
+      lines.push(
+        `  kind:      ${fmt(r.dnc.kindMismatches)} rows read as another kind than their kind column says; the value decides`,
+      );
+    }
+  }
   lines.push(`  warehouse: ${warehouse}`);
   return lines.join("\n");
 }
@@ -89,7 +100,10 @@ export default defineCommand({
     ),
     dnc: loader(
       "dnc",
-      "Load the do-not-contact list: `value` and `kind` (email|domain) required; reason, source, added_at optional.",
+      "Load the do-not-contact list: `value` and `kind` (email|domain) required; reason, source, added_at optional. " +
+        "Each value is read as the rules read it (includes/canonical.js: `*.x.com`, `https://x.com`, `mailto:`, " +
+        "`Name <a@b>`, IDN ...) and reported per notation (--json: per row); a value that is neither an email " +
+        "nor a domain refuses the file, naming its row.",
     ),
   },
 });

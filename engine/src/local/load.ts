@@ -5,6 +5,7 @@ import { UserError } from "../core/errors.ts";
 import { ensureContract, rawTableNames } from "../warehouse/duckdb.ts";
 import { type Column, dncTable, duckType, leadsTable, type TableDef } from "../warehouse/tables.ts";
 import { inTransaction } from "../warehouse/transaction.ts";
+import { type DncReading, readDncEntries } from "./dnc-reading.ts";
 import { detectFormat, type FileFormat, quoteIdent, type SourceColumn, stageFile } from "./source-file.ts";
 
 /**
@@ -15,6 +16,9 @@ import { detectFormat, type FileFormat, quoteIdent, type SourceColumn, stageFile
  * changed, in one transaction (ALTER for extra columns + DELETE unless appending + INSERT). A bad
  * file therefore changes nothing. Errors name the file, the column, the expected type, how many
  * values are bad and the first bad row number; they never quote a value, which may be an address.
+ * The one exception: a DNC value that reads as neither an email nor a domain is quoted (cut to 80
+ * characters) with its row (./dnc-reading.ts): it is no address, and the operator fixing the file at
+ * the terminal must find it. It may still be a name, so nothing else stores or sends that message.
  *
  * Rows whose key (leads.email, dnc.value) is blank are skipped and counted, not loaded: exports
  * often carry contacts without an address, and no rule could use them. A file where every key is
@@ -23,7 +27,8 @@ import { detectFormat, type FileFormat, quoteIdent, type SourceColumn, stageFile
  * Extra columns of a leads file are kept: they are added to the raw leads table as VARCHAR columns
  * so the SQL can pack them into the lead's Instantly custom variables
  * (definitions/outputs/push_queue.sqlx `custom_variables`).
- * Extra columns of a DNC file are ignored and reported.
+ * Extra columns of a DNC file are ignored and reported. Every DNC value is read in the canonical
+ * form the rules use (./dnc-reading.ts); one that is neither an email nor a domain refuses the file.
  */
 
 export interface LoadOptions {
@@ -53,6 +58,8 @@ export interface LoadResult {
   extraColumns: string[];
   /** Non-contract columns of a DNC file, not loaded. */
   ignoredColumns: string[];
+  /** DNC files: how each entry was read (canonical value, kind, notation). */
+  dnc?: DncReading;
 }
 
 const stagingTable = "__engine_load_source";
@@ -158,6 +165,7 @@ async function loadRawTable(
       .flatMap((c) => columnChecks(c, byName.get(c.name) as SourceColumn, format));
     if (which === "dnc") checks.push(kindCheck());
     await runChecks(conn, label, checks, format, blankKey);
+    const dnc = which === "dnc" ? await readDncEntries(conn, stagingTable, blankKey, label) : undefined;
 
     const keptExtras = which === "leads" ? extras : [];
     const insertColumns = [
@@ -201,6 +209,7 @@ async function loadRawTable(
       totalRows: await countRows(conn, target.qualified),
       extraColumns: keptExtras.map((c) => c.name),
       ignoredColumns: which === "dnc" ? extras.map((c) => c.name) : [],
+      ...(dnc ? { dnc } : {}),
     };
   } finally {
     await conn.run(`DROP TABLE IF EXISTS temp.${quoteIdent(stagingTable)}`);

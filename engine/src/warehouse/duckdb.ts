@@ -3,6 +3,7 @@ import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Settings } from "../config/settings.ts";
 import { ExitCode, UserError } from "../core/errors.ts";
+import { registerCanonicalFunctions } from "../dataform/canonical-udf.ts";
 import { describeLockHolder } from "./run-lock.ts";
 import { duckCreateTable, opsTables, rawTables } from "./tables.ts";
 
@@ -54,6 +55,8 @@ export async function openDuckDb(file: string): Promise<LocalWarehouse> {
   const conn = await instance.connect();
   // Timestamps render and truncate in UTC, like BigQuery, whatever the machine's zone.
   await conn.run("SET GLOBAL TimeZone = 'UTC'");
+  // The canonical email/DNC form (includes/canonical.js): views call it whenever they are read.
+  registerCanonicalFunctions(conn);
   return {
     instance,
     conn,

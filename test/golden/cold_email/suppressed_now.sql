@@ -12,38 +12,54 @@ dnc as (
 
 ),
 
+entries as (
+
+    select
+        dnc.value,
+        dnc.kind,
+        dnc.match_key,
+        case when dnc.kind = 'domain' then 'dnc_domain' else 'dnc_email' end as reason,
+        coalesce(dnc.source, dnc.reason) as detail,
+        dnc.added_at as since
+
+    from dnc
+
+),
+
 matches as (
 
     select
         leads.email,
         leads.domain,
-        'dnc_email' as reason,
-        dnc.value as dnc_value,
-        dnc.value = leads.email as is_exact,
-        coalesce(dnc.source, dnc.reason) as detail,
-        dnc.added_at
+        entries.reason,
+        entries.value as entry_value,
+        entries.kind as entry_kind,
+        entries.value = leads.email as is_exact,
+        entries.detail,
+        entries.since
 
     from leads
-    inner join dnc
-        on dnc.kind = 'email'
-        and regexp_replace(dnc.value, '^([^@+]+)\\+[^@]*@', '\\1@') = regexp_replace(leads.email, '^([^@+]+)\\+[^@]*@', '\\1@')
+    inner join entries
+        on entries.kind = 'email'
+        and entries.match_key = leads.email_key
 
     union all
 
     select
         leads.email,
         leads.domain,
-        'dnc_domain' as reason,
-        dnc.value as dnc_value,
-        dnc.value = leads.domain as is_exact,
-        coalesce(dnc.source, dnc.reason) as detail,
-        dnc.added_at
+        entries.reason,
+        entries.value as entry_value,
+        entries.kind as entry_kind,
+        entries.value = leads.domain as is_exact,
+        entries.detail,
+        entries.since
 
     from leads
-    inner join dnc
-        on dnc.kind = 'domain'
-        and regexp_extract(dnc.value, '([^.]+\\.[^.]+)$') = regexp_extract(leads.domain, '([^.]+\\.[^.]+)$')
-        and (leads.domain = dnc.value or ends_with(leads.domain, concat('.', dnc.value)))
+    inner join entries
+        on entries.kind = 'domain'
+        and regexp_extract(entries.value, '([^.]+\\.[^.]+)$') = regexp_extract(leads.domain, '([^.]+\\.[^.]+)$')
+        and (leads.domain = entries.value or ends_with(leads.domain, concat('.', entries.value)))
 
 ),
 

@@ -6,15 +6,10 @@ source as (
 
 ),
 
-renamed as (
+canonical as (
 
     select
-        translate(trim(source.kind), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as kind,
-        case
-            when translate(trim(source.kind), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = 'domain'
-                then regexp_replace(translate(trim(source.value), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '^(@|www\\.)', '')
-            else translate(trim(source.value), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
-        end as value,
+        `cold-email-local.cold_email_staging.canonical_dnc`(source.value) as value,
         source.reason,
         source.source,
         source.added_at
@@ -23,17 +18,27 @@ renamed as (
 
 ),
 
+typed as (
+
+    select
+        canonical.*,
+        case when strpos(canonical.value, '@') > 0 then 'email' else 'domain' end as kind
+
+    from canonical
+    where canonical.value is not null
+
+),
+
 ranked as (
 
     select
-        renamed.*,
+        typed.*,
         row_number() over (
-            partition by renamed.kind, renamed.value
-            order by renamed.added_at nulls last, renamed.reason asc nulls last, renamed.source asc nulls last
+            partition by typed.kind, typed.value
+            order by typed.added_at nulls last, typed.reason asc nulls last, typed.source asc nulls last
         ) as row_in_value
 
-    from renamed
-    where renamed.kind in ('email', 'domain') and renamed.value is not null and renamed.value <> ''
+    from typed
 
 ),
 
@@ -42,6 +47,11 @@ final as (
     select
         value,
         kind,
+        case when kind = 'email' then (case
+        when regexp_extract(value, '@([^@]+)$') in ('gmail.com', 'googlemail.com')
+            then concat(replace(regexp_extract(regexp_replace(value, '^([^@+]+)\\+[^@]*@', '\\1@'), '^(.*)@[^@]*$'), '.', ''), '@gmail.com')
+        else regexp_replace(value, '^([^@+]+)\\+[^@]*@', '\\1@')
+    end) else value end as match_key,
         reason,
         source,
         added_at

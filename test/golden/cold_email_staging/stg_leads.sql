@@ -10,7 +10,7 @@ renamed as (
 
     select
         ---------- ids
-        translate(trim(raw_leads.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
+        (case when REGEXP_CONTAINS(translate(trim(raw_leads.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '^[a-z0-9._%+\'-]+@[a-z0-9-]+(\\.[a-z0-9-]+)+$') then translate(trim(raw_leads.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') else `cold-email-local.cold_email_staging.canonical_email`(raw_leads.email) end) as email,
 
         ---------- contact
         nullif(trim(substr(trim(regexp_replace(raw_leads.first_name, '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', '')), 1, 100)), '') as first_name,
@@ -40,32 +40,48 @@ renamed as (
 
 ),
 
-ranked as (
+keyed as (
 
     select
         renamed.*,
-        count(*) over (partition by renamed.email) as source_rows,
-        row_number() over (
-            partition by renamed.email
-            order by
-                renamed.updated_at desc nulls last,
-                renamed.company_name asc nulls last,
-                renamed.first_name asc nulls last,
-                renamed.last_name asc nulls last,
-                -- the rest of the row: duplicates equal on every column are interchangeable
-                renamed.platform_domain asc nulls last,
-                renamed.state asc nulls last,
-                renamed.country_code asc nulls last,
-                renamed.estimated_sales_yearly asc nulls last,
-                renamed.employee_count asc nulls last,
-                renamed.product_count asc nulls last,
-                renamed.avg_price asc nulls last,
-                renamed.klaviyo_installed_at asc nulls last,
-                renamed.source asc nulls last
-        ) as row_in_email
+        (case
+        when regexp_extract(renamed.email, '@([^@]+)$') in ('gmail.com', 'googlemail.com')
+            then concat(replace(regexp_extract(regexp_replace(renamed.email, '^([^@+]+)\\+[^@]*@', '\\1@'), '^(.*)@[^@]*$'), '.', ''), '@gmail.com')
+        else regexp_replace(renamed.email, '^([^@+]+)\\+[^@]*@', '\\1@')
+    end) as email_key
 
     from renamed
     where renamed.email is not null and renamed.email <> ''
+
+),
+
+ranked as (
+
+    select
+        keyed.*,
+        count(*) over (partition by keyed.email_key) as source_rows,
+        row_number() over (
+            partition by keyed.email_key
+            order by
+                keyed.updated_at desc nulls last,
+                keyed.company_name asc nulls last,
+                keyed.first_name asc nulls last,
+                keyed.last_name asc nulls last,
+                -- the rest of the row: duplicates equal on every column are interchangeable
+                keyed.platform_domain asc nulls last,
+                keyed.state asc nulls last,
+                keyed.country_code asc nulls last,
+                keyed.estimated_sales_yearly asc nulls last,
+                keyed.employee_count asc nulls last,
+                keyed.product_count asc nulls last,
+                keyed.avg_price asc nulls last,
+                keyed.klaviyo_installed_at asc nulls last,
+                keyed.source asc nulls last,
+                -- two forms of one person's address: the first in sort order
+                keyed.email asc nulls last
+        ) as row_in_email
+
+    from keyed
 
 ),
 
@@ -85,6 +101,7 @@ final as (
 
     select
         email,
+        email_key,
         domain,
         coalesce(length(email) <= 254 and REGEXP_CONTAINS(email, '^[a-z0-9_%+\'-]+(\\.[a-z0-9_%+\'-]+)*@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$'), false) as is_valid_email,
         coalesce(REGEXP_CONTAINS(local_part, '^(abuse|accounting|accounts|admin|administrator|billing|careers|contact|customercare|customerservice|enquiries|feedback|finance|hello|help|hostmaster|hr|info|inquiries|jobs|legal|mail|marketing|media|news|newsletter|no\\-reply|noc|noreply|office|orders|postmaster|press|privacy|sales|security|service|shop|store|support|team|webmaster)([._+-].*)?$'), false) as is_role_account,
