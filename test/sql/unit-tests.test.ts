@@ -13,14 +13,22 @@ beforeAll(async () => {
 afterAll(() => s?.wh.close());
 
 describe("definitions/tests", () => {
-  it("every Dataform unit test passes (classification, cooldown, scoring, capacity)", async () => {
+  it("every Dataform unit test passes (classification, cooldown, scoring, capacity), one expected row each", async () => {
     const result = await runGraph(s.conn, s.graph, { runTests: true, actions: ["stg_leads"] });
     const tests = result.actions.filter((a) => a.type === "test");
     expect(tests.map((t) => t.name).sort()).toEqual([
       "test_capacity",
       "test_cooldown",
+      "test_cooldown_company_replied",
+      "test_cooldown_replied",
       "test_drain_classification",
+      "test_drain_company_replied",
+      "test_drain_out_of_office",
+      "test_drain_stale",
+      "test_drain_stuck",
       "test_lead_scores",
+      "test_lead_scores_edge",
+      "test_lead_scores_missing",
     ]);
     expect(tests.filter((t) => t.status !== "ok").map((t) => `${t.name}: ${t.error}`)).toEqual([]);
   });

@@ -4,11 +4,9 @@ with
 history as (
 
     select * from (
-  select 'exact@a.com' as email, 'camp-1' as campaign_id, 'a.com' as domain, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY) as ended_at, 'completed' as end_reason, 90 as cooldown_days, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), INTERVAL 90 DAY) as cooldown_until, false as has_real_reply, cast(null as TIMESTAMP) as replied_at
+  select 'done@a.com' as email, 'camp-1' as campaign_id, 'a.com' as domain, CAST('2001-01-01 00:00:00+00' AS TIMESTAMP) as ended_at, 'completed' as end_reason, 90 as cooldown_days, TIMESTAMP_ADD(CAST('2001-01-01 00:00:00+00' AS TIMESTAMP), INTERVAL 90 DAY) as cooldown_until, false as has_real_reply, cast(null as TIMESTAMP) as replied_at
   union all
-  select 'fresh@b.com', 'camp-1', 'b.com', TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), 'replied', 365, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), INTERVAL 365 DAY), true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 12 DAY)
-  union all
-  select 'fresh@b.com', 'camp-2', 'b.com', TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), 'completed', 90, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), INTERVAL 90 DAY), false, cast(null as TIMESTAMP)
+  select 'done@a.com', 'camp-0', 'a.com', CAST('2000-07-01 00:00:00+00' AS TIMESTAMP), 'not_interested', 90, TIMESTAMP_ADD(CAST('2000-07-01 00:00:00+00' AS TIMESTAMP), INTERVAL 90 DAY), false, cast(null as TIMESTAMP)
   union all
   select 'running@c.com', 'camp-1', 'c.com', cast(null as TIMESTAMP), cast(null as STRING), 90, cast(null as TIMESTAMP), false, cast(null as TIMESTAMP)
 )
@@ -85,8 +83,15 @@ final as (
 select * from final
 
 -- expected output
-select 'exact@a.com' as cooldown_key, 'email' as scope, 'completed' as reason, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY) as ended_at, 90 as cooldown_days, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), INTERVAL 90 DAY) as cooldown_until, false as is_cooling_down
-union all
-select 'fresh@b.com', 'email', 'replied', TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), 365, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), INTERVAL 365 DAY), true
-union all
-select 'b.com', 'domain', 'company_replied', TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 12 DAY), 90, TIMESTAMP_ADD(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 12 DAY), INTERVAL 90 DAY), true
+-- The latest cooldown_until of an email wins; an expired one is not cooling down; a running sequence
+-- (no ended_at) sets none.
+
+
+select
+  'done@a.com' as cooldown_key,
+  'email' as scope,
+  'completed' as reason,
+  CAST('2001-01-01 00:00:00+00' AS TIMESTAMP) as ended_at,
+  90 as cooldown_days,
+  TIMESTAMP_ADD(CAST('2001-01-01 00:00:00+00' AS TIMESTAMP), INTERVAL 90 DAY) as cooldown_until,
+  false as is_cooling_down

@@ -4,17 +4,9 @@ with
 instantly_leads as (
 
     select * from (
-  select 'L1' as lead_id, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'done@a.com' as email, 'a.com' as domain, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as timestamp_created, cast(null as TIMESTAMP) as timestamp_last_interest_change, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as first_seen_at, true as is_in_latest_pull, cast(null as TIMESTAMP) as timestamp_updated, cast(null as TIMESTAMP) as first_contact_at
+  select 'L1' as lead_id, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'done@a.com' as email, 'a.com' as domain, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as timestamp_created, cast(null as TIMESTAMP) as timestamp_last_interest_change, CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as first_seen_at, true as is_in_latest_pull, cast(null as TIMESTAMP) as timestamp_updated, cast(null as TIMESTAMP) as first_contact_at
   union all
-  select 'L2', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'away@b.com', 'b.com', 3, 0, 1, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, null, null
-  union all
-  select 'L3', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'dev@c.com', 'c.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, null, null
-  union all
-  select 'L4', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'old@d.com', 'd.com', 1, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 100 DAY), true, null, null
-  union all
-  select 'L5', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'gone@e.com', 'e.com', 3, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, null, null
-  union all
-  select 'L6', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'held@f.com', 'f.com', 2, cast(null as INT64), 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), cast(null as TIMESTAMP), TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY), null
+  select 'L5', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'gone@e.com', 'e.com', 3, cast(null as INT64), 0, CAST('2999-01-01 00:00:00+00' AS TIMESTAMP), cast(null as TIMESTAMP), CAST('2999-01-01 00:00:00+00' AS TIMESTAMP), false, cast(null as TIMESTAMP), cast(null as TIMESTAMP)
 )
     where is_in_latest_pull and campaign_id in ('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', '5ffbe8c3-dc0e-41e4-9999-48f00d2015df')
 
@@ -204,12 +196,35 @@ final as (
 select * from final
 
 -- expected output
-select 'L1' as lead_id, 'done@a.com' as email, 'a.com' as domain, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'smb' as segment, 3 as status, cast(null as INT64) as lt_interest_status, 0 as email_reply_count, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as timestamp_created, false as is_out_of_office, false as is_suppressed, false as has_colleague_reply, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY) as stale_since, false as is_stale, cast(null as TIMESTAMP) as paused_since, false as is_stuck, 'drain' as action, 'completed' as drain_reason, cast(null as STRING) as keep_reason, false as suppress, false as block, false as handoff
-union all
-select 'L2', 'away@b.com', 'b.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 3, 0, 1, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), true, false, false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 5 DAY), false, null, false, 'drain', 'completed', null, false, false, false
-union all
-select 'L3', 'dev@c.com', 'c.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 1, null, 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, false, true, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 10 DAY), false, null, false, 'drain', 'company_replied', null, false, false, false
-union all
-select 'L4', 'old@d.com', 'd.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 1, null, 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), false, false, false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), true, null, false, 'drain', 'stale', null, false, false, false
-union all
-select 'L6', 'held@f.com', 'f.com', '8c46e0c9-c1f9-4201-a8d6-6221bafeada6', 'smb', 2, null, 0, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), false, false, false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 60 DAY), false, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY), true, 'drain', 'stuck', null, false, false, false
+-- A completed sequence drains as completed; a lead missing from the latest pull is not classified.
+
+
+
+
+
+
+
+
+select
+  'L1' as lead_id,
+  'done@a.com' as email,
+  'a.com' as domain,
+  '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id,
+  'smb' as segment,
+  3 as status,
+  cast(null as INT64) as lt_interest_status,
+  0 as email_reply_count,
+  CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as timestamp_created,
+  false as is_out_of_office,
+  false as is_suppressed,
+  false as has_colleague_reply,
+  CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as stale_since,
+  false as is_stale,
+  cast(null as TIMESTAMP) as paused_since,
+  false as is_stuck,
+  'drain' as action,
+  'completed' as drain_reason,
+  cast(null as STRING) as keep_reason,
+  false as suppress,
+  false as block,
+  false as handoff

@@ -1,0 +1,95 @@
+-- test query
+with
+
+history as (
+
+    select * from (
+  select 'boss@c.com' as email, 'camp-1' as campaign_id, 'c.com' as domain, cast(null as TIMESTAMP) as ended_at, cast(null as STRING) as end_reason, 365 as cooldown_days, cast(null as TIMESTAMP) as cooldown_until, true as has_real_reply, CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as replied_at
+  union all
+  select 'cto@c.com', 'camp-2', 'c.com', cast(null as TIMESTAMP), cast(null as STRING), 365, cast(null as TIMESTAMP), true, CAST('2998-06-01 00:00:00+00' AS TIMESTAMP)
+)
+
+),
+
+email_cooldowns as (
+
+    select
+        email as cooldown_key,
+        'email' as scope,
+        end_reason as reason,
+        ended_at,
+        cooldown_days,
+        cooldown_until,
+        row_number() over (
+            partition by email
+            order by cooldown_until desc nulls last, ended_at desc nulls last, end_reason asc nulls last, campaign_id asc nulls last
+        ) as row_in_key
+
+    from history
+    where ended_at is not null
+
+),
+
+domain_cooldowns as (
+
+    select
+        domain as cooldown_key,
+        'domain' as scope,
+        'company_replied' as reason,
+        replied_at as ended_at,
+        90 as cooldown_days,
+        TIMESTAMP_ADD(replied_at, INTERVAL 90 DAY) as cooldown_until,
+        row_number() over (
+            partition by domain
+            order by replied_at desc nulls last, email asc nulls last, campaign_id asc nulls last
+        ) as row_in_key
+
+    from history
+    where
+        has_real_reply
+        and replied_at is not null
+        and domain is not null
+        and not coalesce(domain in ('aol.com', 'gmail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'googlemail.com', 'hotmail.co.uk', 'hotmail.com', 'hotmail.fr', 'icloud.com', 'live.com', 'mac.com', 'mail.com', 'mail.ru', 'me.com', 'msn.com', 'outlook.com', 'proton.me', 'protonmail.com', 'qq.com', 'web.de', 'yahoo.co.uk', 'yahoo.com', 'yahoo.fr', 'yandex.com', 'yandex.ru', 'zoho.com'), false)
+
+),
+
+unioned as (
+
+    select * from email_cooldowns
+    where row_in_key = 1
+    union all
+    select * from domain_cooldowns
+    where row_in_key = 1
+
+),
+
+final as (
+
+    select
+        cooldown_key,
+        scope,
+        reason,
+        ended_at,
+        cooldown_days,
+        cooldown_until,
+        CURRENT_TIMESTAMP() < cooldown_until as is_cooling_down
+
+    from unioned
+
+)
+
+select * from final
+
+-- expected output
+-- A real reply from a company domain holds the whole domain back from the latest reply on, even
+-- while the replying lead's own sequence still runs (no ended_at, so no email cooldown).
+
+
+select
+  'c.com' as cooldown_key,
+  'domain' as scope,
+  'company_replied' as reason,
+  CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as ended_at,
+  90 as cooldown_days,
+  TIMESTAMP_ADD(CAST('2999-01-01 00:00:00+00' AS TIMESTAMP), INTERVAL 90 DAY) as cooldown_until,
+  true as is_cooling_down
