@@ -1,7 +1,7 @@
 /**
  * The vars the action tables were computed with (push_budget.computed_with, written by the SQL) against
  * the vars this run was given. The SQL names the vars that matter (every var the rules were compiled
- * with but the dialect and the alert thresholds, as_of always), so the engine holds no list of them:
+ * with but the dialect and the engine's own guards and alert thresholds, as_of always), so the engine holds no list of them:
  * every var the table recorded must have the same value now, and a var this run was given that the
  * transform was not (it used its default) must not be set here either. Numbers compare as numbers
  * ("24000" = "24000.0"), campaign ids and names case-insensitively, lists whatever their separator.
@@ -19,8 +19,12 @@ export interface VarMismatch {
 
 const DAY_MS = 86_400_000;
 
-/** Vars the SQL does not record (definitions/outputs/push_budget.sqlx): never compared. */
-const notRecorded = (name: string) => name === "dialect" || name.startsWith("alert_");
+/**
+ * Vars the SQL does not record (definitions/outputs/push_budget.sqlx): never compared. The engine's own
+ * guards and thresholds (max_drain_fraction, alert_*) may differ per run: the rules never read them.
+ */
+const notRecorded = (name: string) =>
+  ["dialect", "max_drain_fraction", "custom_vars"].includes(name) || name.startsWith("alert_");
 
 export function varMismatches(
   computedWith: Readonly<Record<string, string>>,
