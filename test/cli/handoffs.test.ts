@@ -117,6 +117,17 @@ describe("engine handoffs", () => {
     expect(failed.stderr).toContain("--since must be like 24h, 7d or an ISO date");
   });
 
+  it("before any transform, says the view is missing and what to run", async () => {
+    const empty = path.join(dir, "empty.duckdb");
+    const failed = await promisify(execFile)(process.execPath, [BIN, "handoffs"], {
+      cwd: repoRoot(),
+      env: { ...env, ENGINE_WAREHOUSE: empty },
+    }).catch((e) => e);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain("rpt_handoffs does not exist yet");
+    expect(failed.stderr).toContain("engine transform");
+  });
+
   it("prints a table with control characters escaped and says how many", async () => {
     const { stdout } = await engine(["--since", "24h"]);
     expect(stdout).toContain("ana@shop-a.com");
