@@ -31,6 +31,7 @@ export const main = defineCommand({
     status: () => import("./status.ts").then((m) => m.default),
     runs: () => import("./runs.ts").then((m) => m.default),
     show: () => import("./show.ts").then((m) => m.default),
+    handoffs: () => import("./handoffs.ts").then((m) => m.default),
     explain: () => import("./explain.ts").then((m) => m.default),
     report: () => import("./report.ts").then((m) => m.default),
     "looker-url": () => import("./looker-url.ts").then((m) => m.default),
