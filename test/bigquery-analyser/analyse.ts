@@ -12,6 +12,9 @@ import { languageOptions, type TypeProto, type ZetaSql } from "./zetasql.ts";
  *   checked), the DECLARE's default is analysed as an expression and its type compared with the
  *   declared one, and later statements read the variable as a query parameter of that type.
  * - `` `p.d.t` `` is one quoted identifier to ZetaSQL (BigQuery splits it): it becomes `p`.`d`.`t`.
+ * - `CREATE FUNCTION … LANGUAGE js` (definitions/operations/canonical_functions.sqlx): the analyser
+ *   cannot run JavaScript, so the function's signature joins the catalog as a custom function and
+ *   the statement is checked only for its shape (name, typed arguments, return type).
  */
 
 export interface Column {
@@ -56,6 +59,12 @@ const declaredKinds: Record<string, string> = {
 /** project → dataset → table → columns, the warehouse as the run has built it so far. */
 export class Catalog {
   private readonly tables = new Map<string, Column[]>();
+  private readonly functions = new Map<string, { args: string[]; returns: string }>();
+
+  /** A scalar UDF at `path` (project, dataset, name) with its argument and return type kinds. */
+  setFunction(path: string[], args: string[], returns: string): void {
+    this.functions.set(Catalog.key(path), { args, returns });
+  }
 
   static key(path: string[]): string {
     return path.join("\u0000");
@@ -72,6 +81,7 @@ export class Catalog {
   clone(): Catalog {
     const copy = new Catalog();
     for (const [k, v] of this.tables) copy.tables.set(k, v);
+    for (const [k, v] of this.functions) copy.functions.set(k, v);
     return copy;
   }
 
@@ -85,29 +95,55 @@ export class Catalog {
 
   /** As a SimpleCatalogProto: nested catalogs per path part, builtin functions of BigQuery's language. */
   proto(): unknown {
-    type Node = { name: string; table: unknown[]; catalog: Map<string, Node> };
-    const root: Node = { name: "", table: [], catalog: new Map() };
-    for (const [key, columns] of this.tables) {
-      const parts = key.split("\u0000");
+    type Node = { name: string; table: unknown[]; fn: unknown[]; catalog: Map<string, Node> };
+    const root: Node = { name: "", table: [], fn: [], catalog: new Map() };
+    const nodeOf = (parts: string[]): Node => {
       let node = root;
-      for (const part of parts.slice(0, -1)) {
+      for (const part of parts) {
         let next = node.catalog.get(part);
         if (!next) {
-          next = { name: part, table: [], catalog: new Map() };
+          next = { name: part, table: [], fn: [], catalog: new Map() };
           node.catalog.set(part, next);
         }
         node = next;
       }
-      node.table.push({ name: parts.at(-1), column: columns.map((c) => ({ name: c.name, type: c.type })) });
+      return node;
+    };
+    for (const [key, columns] of this.tables) {
+      const parts = key.split("\u0000");
+      nodeOf(parts.slice(0, -1)).table.push({
+        name: parts.at(-1),
+        column: columns.map((c) => ({ name: c.name, type: c.type })),
+      });
+    }
+    const fixed = (kind: string) => ({
+      kind: "ARG_TYPE_FIXED",
+      type: { type_kind: kind },
+      options: { cardinality: "REQUIRED" },
+      num_occurrences: 1,
+    });
+    for (const [key, f] of this.functions) {
+      const parts = key.split("\u0000");
+      nodeOf(parts.slice(0, -1)).fn.push({
+        name_path: [parts.at(-1)],
+        group: "UDF",
+        mode: "SCALAR",
+        signature: [{ argument: f.args.map(fixed), return_type: fixed(f.returns), context_id: 0 }],
+      });
     }
     const render = (n: Node): unknown => ({
       name: n.name,
       table: n.table,
+      custom_function: n.fn,
       catalog: [...n.catalog.values()].map(render),
     });
     return { ...(render(root) as object), builtin_function_options: { language_options: languageOptions } };
   }
 }
+
+/** A JavaScript UDF: path, `name TYPE` arguments, return type, and its raw-string body. */
+const JS_FUNCTION =
+  /^create\s+(?:or\s+replace\s+)?function\s+((?:`[^`]+`|[\w-]+)(?:\.(?:`[^`]+`|[\w-]+))*)\s*\(([^)]*)\)\s*returns\s+(\w+)\s+language\s+js\s+as\s+r"""[\s\S]*?"""\s*;?/i;
 
 /** `` `p.d.t` `` → `` `p`.`d`.`t` `` (BigQuery reads a dotted quoted path as its parts; ZetaSQL does not). */
 export function splitQuotedPaths(sql: string): string {
@@ -206,6 +242,12 @@ export class Analyser {
       const firstLine = rest.split("\n")[0]?.slice(0, 160) ?? "";
       this.statements++;
       try {
+        const udf = JS_FUNCTION.exec(rest);
+        if (udf) {
+          this.createFunction(udf);
+          pos += Buffer.byteLength(udf[0]);
+          continue;
+        }
         if (/^declare\b/i.test(rest)) {
           const parsed = await this.zeta.call("parse", {
             parse_resume_location: { input: text, byte_position: pos, allow_resume: true },
@@ -289,6 +331,23 @@ export class Analyser {
       );
     }
     return { name, type: { type_kind: kind } };
+  }
+
+  /** `create function p.d.f(a TYPE, …) returns TYPE language js as r"""…"""`: its signature joins the catalog. */
+  private createFunction(m: RegExpExecArray): void {
+    const [, rawPath, rawArgs, returns] = m as unknown as [string, string, string, string];
+    const path = [...rawPath.matchAll(/`([^`]+)`|([^.`\s]+)/g)].map((p) => (p[1] ?? p[2]) as string);
+    const kind = (t: string) => {
+      const k = declaredKinds[t.toUpperCase()];
+      if (!k) throw new Error(`CREATE FUNCTION ${path.join(".")}: unknown type ${t}`);
+      return k;
+    };
+    const args = rawArgs
+      .split(",")
+      .map((a) => a.trim())
+      .filter(Boolean)
+      .map((a) => kind(a.split(/\s+/)[1] ?? ""));
+    this.catalog.setFunction(path, args, kind(returns));
   }
 
   /** CREATE TABLE … AS / CREATE VIEW: the new table joins the catalog with its resolved columns. */

@@ -3532,7 +3532,7 @@ joined as (
             when coalesce(observed.window_new_leads, 0) >= 5
                 and coalesce(campaigns.sequence_days, 0) <= 14
                 and observed.first_sending_day
-                    <= CAST(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL coalesce(campaigns.sequence_days, 0) DAY) AS DATE)
+                    <= CAST(TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL CAST(ceil(coalesce(campaigns.sequence_days, 0)) AS INT64) DAY) AS DATE)
                 then SAFE_DIVIDE(CAST(observed.window_sent AS FLOAT64), observed.window_new_leads)
         end as observed_sends_per_new_lead,
         coalesce(lead_counts.leads_in_sequence, 0) as leads_in_sequence,
