@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { ReportData, ReportRow } from "./data.ts";
 import { computeKpis } from "./kpis.ts";
+import { pacingCards } from "./pacing.ts";
 
 /**
  * The report as ONE self-contained HTML file: Chart.js (from node_modules, MIT), the data as a JSON
@@ -210,6 +211,7 @@ ${kpis}
 </section>
 <div class="grid">
 ${CHARTS.map((c) => chartCard(c, data.missing)).join("\n")}
+${pacingCards(data, esc)}
 ${leadStatusCard(data)}
 ${runsTable(data.tables.runs)}
 <section class="card wide">

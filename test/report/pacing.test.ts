@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DemoResult, runDemo } from "../../engine/src/local/demo.ts";
+import { openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
+import { findChromium, HeadlessChromium } from "./chromium.ts";
+
+/**
+ * The report's "Pacing" section after a short demo with mailboxes (pacing: capacity): one chart per
+ * managed campaign from rpt_send_capacity, carrying the view's rows, drawn in headless Chromium when
+ * one is installed.
+ */
+const DAYS = 4;
+
+describe("the report's Pacing section", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "report-pacing-"));
+  const file = path.join(dir, "demo.duckdb");
+  let demo: DemoResult;
+  let html: string;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    demo = await runDemo({
+      leads: 300,
+      days: DAYS,
+      seed: 3,
+      mailboxes: 2,
+      warehouseFile: file,
+      write: () => {},
+    });
+    html = readFileSync(demo.reportFile as string, "utf8");
+  }, 300_000);
+
+  async function viewRows(): Promise<Array<Record<string, unknown>>> {
+    const db = await openDuckDb(file);
+    try {
+      return (
+        await db.conn.runAndReadAll(
+          "select * from cold_email_reporting.rpt_send_capacity order by segment, day",
+        )
+      ).getRowObjectsJS() as Array<Record<string, unknown>>;
+    } finally {
+      db.close();
+    }
+  }
+
+  it("has one chart card per managed campaign and the view's rows in the page data", async () => {
+    const rows = await viewRows();
+    const campaigns = [...new Set(rows.map((r) => String(r.campaign_id)))];
+    expect(campaigns.length).toBe(2);
+    expect(rows.some((r) => Number(r.sends_per_day) > 0)).toBe(true);
+    const cards = [
+      ...html.matchAll(/data-section="pacing" data-chart="(pacing-\d)" data-campaign="([^"]+)"/g),
+    ];
+    expect(cards.map((m) => m[2]).sort()).toEqual([...campaigns].sort());
+    expect(html).not.toContain("rpt_send_capacity does not exist yet");
+    const data = JSON.parse(
+      html.match(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/)?.[1] ?? "{}",
+    ) as { tables: { pacing: Array<Record<string, unknown>> } };
+    expect(data.tables.pacing.length).toBe(rows.length);
+    expect(data.tables.pacing.map((r) => Number(r.sends_per_day)).sort()).toEqual(
+      rows.map((r) => Number(r.sends_per_day)).sort(),
+    );
+  });
+
+  const chromium = findChromium();
+  it.skipIf("reason" in chromium)(
+    "draws every campaign's pacing chart with data in headless Chromium, no console error",
+    async () => {
+      const browser = await HeadlessChromium.launch((chromium as { path: string }).path, {
+        width: 1280,
+        height: 900,
+      });
+      try {
+        await browser.load(pathToFileURL(demo.reportFile as string).href);
+        expect(await browser.evaluate<string>("document.body.dataset.ready")).toBe("true");
+        const charts = await browser.evaluate<Array<{ id: string; labels: string[]; datasets: string[] }>>(
+          `[...document.querySelectorAll('[data-section="pacing"][data-chart]')].map((card) => {
+            const chart = Chart.getChart(card.querySelector("canvas"));
+            return {
+              id: card.dataset.chart,
+              labels: chart ? chart.data.labels : [],
+              datasets: chart ? chart.data.datasets.filter((d) => d.data.some((v) => Number(v) > 0)).map((d) => d.label) : [],
+            };
+          })`,
+        );
+        expect(charts.map((c) => c.id).sort()).toEqual(["pacing-0", "pacing-1"]);
+        for (const c of charts) {
+          expect(c.labels.length, c.id).toBeGreaterThan(0);
+          expect(c.datasets, c.id).toContain("sends a day (capacity)");
+          expect(c.datasets, c.id).toContain("new starts a day (capacity)");
+        }
+        expect(browser.problems.consoleErrors).toEqual([]);
+        expect(browser.problems.exceptions).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
+});
