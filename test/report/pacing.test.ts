@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoResult, runDemo } from "../../engine/src/local/demo.ts";
 import { openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
@@ -19,6 +20,7 @@ describe("the report's Pacing section", () => {
   const file = path.join(dir, "demo.duckdb");
   let demo: DemoResult;
   let html: string;
+  const printed: string[] = [];
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   beforeAll(async () => {
@@ -28,7 +30,7 @@ describe("the report's Pacing section", () => {
       seed: 3,
       mailboxes: 2,
       warehouseFile: file,
-      write: () => {},
+      write: (text: string) => printed.push(text),
     });
     html = readFileSync(demo.reportFile as string, "utf8");
   }, 300_000);
@@ -63,6 +65,74 @@ describe("the report's Pacing section", () => {
     expect(data.tables.pacing.map((r) => Number(r.sends_per_day)).sort()).toEqual(
       rows.map((r) => Number(r.sends_per_day)).sort(),
     );
+  });
+
+  it("prints the sync message's capacity block every day, read from int_send_capacity by the notify hook", () => {
+    const syncs = printed
+      .join("")
+      .split("─".repeat(60))
+      .filter((m) => m.includes("Cold Email Sync"));
+    expect(syncs.length).toBe(DAYS);
+    for (const m of syncs) {
+      const block = m.split("\n\n").find((p) => p.startsWith("🚦 Sending Capacity"));
+      expect(block, m).toBeDefined();
+      const lines = (block ?? "").split("\n").slice(1);
+      expect(lines).toHaveLength(2);
+      for (const line of lines)
+        expect(line).toMatch(
+          /^• .+: 2\/2 healthy mailboxes \| \d+ sends\/day \| \d+ new starts\/day \| backlog /,
+        );
+    }
+  });
+
+  it("the page script gives each campaign's chart that campaign's rows (no browser: Chart.js recorded)", () => {
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "");
+    const pageScript = scripts.at(-1) ?? "";
+    const payload = html.match(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/)?.[1];
+    const cards = [...html.matchAll(/data-chart="(pacing-\d)" data-campaign="([^"]+)"/g)].map((m) => ({
+      dataset: { chart: m[1], campaign: m[2] } as Record<string, string>,
+      querySelector: () => ({}),
+    }));
+    const drawn: Array<{
+      campaign: string;
+      labels: string[];
+      datasets: Array<{ label: string; data: unknown[] }>;
+    }> = [];
+    // Only the browser's document and Chart.js are stood in for; the page script runs as shipped.
+    const Chart = Object.assign(
+      function (this: unknown, _canvas: unknown, config: { data: Omit<(typeof drawn)[number], "campaign"> }) {
+        const card = cards.find((c) => c.dataset.points !== undefined && !c.dataset.recorded);
+        if (card) card.dataset.recorded = "1";
+        drawn.push({ campaign: card?.dataset.campaign ?? "?", ...config.data });
+      },
+      { defaults: { font: {}, plugins: { legend: { labels: {} } } } },
+    );
+    const document = {
+      body: { dataset: {} as Record<string, string> },
+      getElementById: () => ({ textContent: payload }),
+      querySelector: (sel: string) => cards.find((c) => sel === `[data-chart="${c.dataset.chart}"]`) ?? null,
+      querySelectorAll: (sel: string) => (sel.includes('data-section="pacing"') ? cards : []),
+    };
+    vm.runInNewContext(pageScript, { document, Chart });
+    expect(document.body.dataset.ready).toBe("true");
+    expect(drawn).toHaveLength(2);
+    const data = JSON.parse(payload ?? "{}") as { tables: { pacing: Array<Record<string, unknown>> } };
+    expect(drawn.map((d) => d.campaign).sort()).toEqual(cards.map((c) => c.dataset.campaign).sort());
+    for (const d of drawn) {
+      const own = data.tables.pacing
+        .filter((r) => r.campaign_id === d.campaign)
+        .sort((a, b) => String(a.day).localeCompare(String(b.day)));
+      expect(d.labels).toEqual(own.map((r) => String(r.day).slice(0, 10)));
+      const series = Object.fromEntries(d.datasets.map((x) => [x.label, x.data]));
+      expect(series["sends a day (capacity)"]).toEqual(own.map((r) => Number(r.sends_per_day)));
+      expect(series.sent).toEqual(
+        own.map((r) => (r.sent_last_day === null ? null : Number(r.sent_last_day))),
+      );
+      expect(series["new starts a day (capacity)"]).toEqual(own.map((r) => Number(r.new_starts_per_day)));
+      expect(series["backlog days"]).toEqual(
+        own.map((r) => (r.backlog_days === null ? null : Number(r.backlog_days))),
+      );
+    }
   });
 
   const chromium = findChromium();
