@@ -86,12 +86,12 @@ describe("the report's Pacing section", () => {
   });
 
   it("the page script gives each campaign's chart that campaign's rows (no browser: Chart.js recorded)", () => {
-    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "");
-    const pageScript = scripts.at(-1) ?? "";
+    // The last two scripts: report.js (Chart.js defaults, the other charts) and report-pacing.js.
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "").slice(-2);
     const payload = html.match(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/)?.[1];
     const cards = [...html.matchAll(/data-chart="(pacing-\d)" data-campaign="([^"]+)"/g)].map((m) => ({
       dataset: { chart: m[1], campaign: m[2] } as Record<string, string>,
-      querySelector: () => ({}),
+      querySelector: () => ({ innerHTML: "" }),
     }));
     const drawn: Array<{
       campaign: string;
@@ -113,7 +113,8 @@ describe("the report's Pacing section", () => {
       querySelector: (sel: string) => cards.find((c) => sel === `[data-chart="${c.dataset.chart}"]`) ?? null,
       querySelectorAll: (sel: string) => (sel.includes('data-section="pacing"') ? cards : []),
     };
-    vm.runInNewContext(pageScript, { document, Chart });
+    const context = vm.createContext({ document, Chart });
+    for (const script of scripts) vm.runInContext(script, context);
     expect(document.body.dataset.ready).toBe("true");
     expect(drawn).toHaveLength(2);
     const data = JSON.parse(payload ?? "{}") as { tables: { pacing: Array<Record<string, unknown>> } };

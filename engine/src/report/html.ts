@@ -37,6 +37,7 @@ export function chartJsSource(): string {
 }
 
 const pageScript = () => readFileSync(new URL("./assets/report.js", import.meta.url), "utf8");
+const pacingScript = () => readFileSync(new URL("./assets/report-pacing.js", import.meta.url), "utf8");
 const pageStyle = () => readFileSync(new URL("./assets/report.css", import.meta.url), "utf8");
 
 export const esc = (s: string) =>
@@ -225,6 +226,7 @@ ${runsTable(data.tables.runs)}
 <script>${inlineScript(chartJsSource())}</script>
 <script type="application/json" id="report-data">${inlineJson(payload)}</script>
 <script>${inlineScript(pageScript())}</script>
+<script>${inlineScript(pacingScript())}</script>
 </body>
 </html>
 `;

@@ -355,51 +355,6 @@
     });
   }
 
-  // Pacing, one chart per managed campaign (rpt_send_capacity): capacity against what was done, per day.
-  for (const card of document.querySelectorAll('[data-section="pacing"][data-chart]')) {
-    const rows = (t.pacing ?? [])
-      .filter((r) => String(r.campaign_id) === card.dataset.campaign)
-      .sort((a, b) => day(a.day).localeCompare(day(b.day)));
-    const col = (c) => rows.map((r) => (r[c] === null || r[c] === undefined ? null : Number(r[c])));
-    const line = (label, c, colour, extra = {}) => ({
-      type: "line",
-      label,
-      data: col(c),
-      borderColor: colour,
-      backgroundColor: colour,
-      tension: 0.2,
-      spanGaps: true,
-      ...extra,
-    });
-    draw(card.dataset.chart, {
-      type: "line",
-      data: {
-        labels: rows.map((r) => day(r.day)),
-        datasets: [
-          line("sends a day (capacity)", "sends_per_day", "#2563eb", { borderDash: [6, 4], pointRadius: 0 }),
-          line("sent", "sent_last_day", "#2563eb"),
-          line("new starts a day (capacity)", "new_starts_per_day", "#10b981", {
-            borderDash: [6, 4],
-            pointRadius: 0,
-          }),
-          line("new leads started", "new_leads_last_day", "#10b981"),
-          line("backlog days", "backlog_days", "#f59e0b", { yAxisID: "days" }),
-        ],
-      },
-      options: {
-        scales: {
-          y: { beginAtZero: true, title: { display: true, text: "emails / leads a day" } },
-          days: {
-            position: "right",
-            beginAtZero: true,
-            grid: { drawOnChartArea: false },
-            title: { display: true, text: "backlog days" },
-          },
-        },
-      },
-    });
-  }
-
   // Lead status (lead_status), only where the table exists.
   if (report.leadStatus) {
     const rows = report.leadStatus;
