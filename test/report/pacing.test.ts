@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../engine/src/config/paths.ts";
 import { type DemoResult, runDemo } from "../../engine/src/local/demo.ts";
 import { openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
 import { findChromium, HeadlessChromium } from "./chromium.ts";
@@ -165,6 +166,13 @@ describe("the report's Pacing section", () => {
         }
         expect(browser.problems.consoleErrors).toEqual([]);
         expect(browser.problems.exceptions).toEqual([]);
+        await browser.evaluate<number>(
+          `(document.querySelector('[data-section="pacing"]').scrollIntoView(), window.scrollY)`,
+        );
+        const png = await browser.screenshot();
+        const out = path.join(repoRoot(), ".engine", "report-test", "pacing.png");
+        mkdirSync(path.dirname(out), { recursive: true });
+        writeFileSync(out, png);
       } finally {
         await browser.close();
       }

@@ -26,7 +26,6 @@
       data: rows.map((r) => value(r[column])),
       borderColor: colour,
       backgroundColor: colour,
-      tension: 0.2,
       spanGaps: true,
       ...extra,
     }));
