@@ -15,7 +15,8 @@ import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts"
  * `run --dry-run` write nothing to Instantly; `status` counts the adds an apply just made; `runs` and
  * `show` tell what a run did; Ctrl-C during apply says what was done and exits 130.
  */
-const VARS = "inventory_cap=150,max_adds_per_run=30,max_drain_fraction=1";
+// The sandbox here has no mailboxes (it sends without limit): nothing to pace by, so fill to the cap.
+const VARS = "inventory_cap=150,max_adds_per_run=30,max_drain_fraction=1,pacing=cap";
 let dir: string;
 let sandbox: Sandbox;
 let env: Record<string, string>;

@@ -10,7 +10,7 @@ export default defineCommand({
   meta: {
     name: "status",
     description:
-      "Where the pipeline stands (from the warehouse only): inventory per campaign now (the latest pull plus adds and drains confirmed since), campaign status, last runs, open alerts, suppression size.",
+      "Where the pipeline stands (from the warehouse only): inventory per campaign now (the latest pull plus adds and drains confirmed since), campaign status, pacing per campaign (int_send_capacity: healthy mailboxes, sends and new starts a day, backlog days, why no adds), last runs, open alerts, suppression size.",
   },
   args: {
     ...warehouseArg,

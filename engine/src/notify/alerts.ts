@@ -2,6 +2,7 @@ import type { CampaignHealth } from "../core/campaign-health.ts";
 import type { RunReport } from "../core/run-report.ts";
 import { formatClock, formatClock24, formatCount, formatPercent, percentOf, round1 } from "./format.ts";
 import type { MessageDoc, OutgoingMessage } from "./message.ts";
+import { type CampaignPacing, pacingLabel } from "./pacing.ts";
 import { toOutgoing, utilizationPct, verificationSuccessPct } from "./render.ts";
 
 /**
@@ -28,6 +29,8 @@ export interface AlertThresholds {
   bounceMinSent: number;
   /** No succeeded-or-partial run for this long → alert. */
   noSuccessHours: number;
+  /** A campaign's pool lasting fewer days than this at its pace (int_send_capacity.runway_days) → alert. */
+  runwayMinDays: number;
 }
 
 /** The defaults when no thresholds are given; the `alert_*` vars are parsed in config/vars.ts. */
@@ -39,6 +42,7 @@ export const defaultAlertThresholds: AlertThresholds = {
   bounceMaxPct: 2,
   bounceMinSent: 1,
   noSuccessHours: 6,
+  runwayMinDays: 14,
 };
 
 /** A campaign's bounce figures as the alert reads them: int_campaign_health's rate, never its own. */
@@ -85,6 +89,71 @@ export interface MeasureInput {
   /** finishedAt of the last `succeeded` or `partial` apply run before this one (null: none known). */
   lastSuccessAt?: Date | null;
   thresholds?: Partial<AlertThresholds>;
+  /** int_send_capacity rows (absent: the pacing alerts are not measured). */
+  pacing?: readonly CampaignPacing[];
+  /** `pacing` var: the backlog alert is only measured when adds are paced by capacity. */
+  pacingMode?: "capacity" | "cap";
+  /** `first_touch_days` var: a backlog over twice this many days of new starts → alert. */
+  firstTouchDays?: number;
+}
+
+/**
+ * The pacing alerts, keyed per campaign like the bounce alert: no healthy sender, backlog over
+ * 2 × first_touch_days, Instantly's own `waiting_for_leads` diagnosis, and the pool running dry.
+ * Every figure is int_send_capacity's; a figure the SQL left NULL is not measured.
+ */
+export function measurePacingAlerts(
+  rows: readonly CampaignPacing[],
+  t: AlertThresholds,
+  options: { pacingMode?: "capacity" | "cap"; firstTouchDays?: number } = {},
+): AlertMeasurement[] {
+  const out: AlertMeasurement[] = [];
+  for (const p of rows) {
+    const name = pacingLabel(p);
+    out.push({
+      key: `no_healthy_sender:${p.campaignId}`,
+      active: p.hasCapacityData ? p.healthySenders === 0 : undefined,
+      value: p.healthySenders,
+      threshold: 1,
+      level: "critical",
+      raisedTitle: `No healthy mailbox in ${name}`,
+      clearedTitle: `${name} has a healthy mailbox again`,
+      detail: `${name}: ${formatCount(p.healthySenders)} of ${formatCount(p.senders)} mailboxes can send`,
+    });
+    const backlogMax = options.firstTouchDays === undefined ? undefined : 2 * options.firstTouchDays;
+    const backlogMeasured =
+      options.pacingMode === "capacity" && backlogMax !== undefined && p.backlogDays !== null;
+    out.push({
+      key: `backlog_days:${p.campaignId}`,
+      active: backlogMeasured ? (p.backlogDays as number) > (backlogMax as number) : undefined,
+      ...(p.backlogDays === null ? {} : { value: round1(p.backlogDays) as number }),
+      threshold: backlogMax ?? 0,
+      level: "warning",
+      raisedTitle: `Backlog above ${backlogMax} days in ${name}`,
+      clearedTitle: `Backlog back under ${backlogMax} days in ${name}`,
+      detail: `${name}: ${formatCount(p.backlog)} leads wait for a first email, ${p.backlogDays === null ? "n/a" : (round1(p.backlogDays) as number)} days at ${formatCount(p.newStartsPerDay)} new starts a day`,
+    });
+    out.push({
+      key: `waiting_for_leads:${p.campaignId}`,
+      active: p.sendingStatus === null ? undefined : p.sendingStatus === "waiting_for_leads",
+      threshold: 0,
+      level: "warning",
+      raisedTitle: `Instantly says ${name} is waiting for leads`,
+      clearedTitle: `${name} is no longer waiting for leads`,
+      detail: `${name}: Instantly's sending status is ${p.sendingStatus ?? "unknown"}; backlog ${formatCount(p.backlog)} leads, ${formatCount(p.pacedSlots)} slots this run`,
+    });
+    out.push({
+      key: `pool_runway:${p.campaignId}`,
+      active: p.runwayDays === null ? undefined : p.runwayDays < t.runwayMinDays,
+      ...(p.runwayDays === null ? {} : { value: round1(p.runwayDays) as number }),
+      threshold: t.runwayMinDays,
+      level: "warning",
+      raisedTitle: `Lead pool for ${name} runs dry in under ${t.runwayMinDays} days`,
+      clearedTitle: `Lead pool for ${name} lasts ${t.runwayMinDays} days or more again`,
+      detail: `${name}: ${formatCount(p.poolLeft)} eligible leads left at ${formatCount(p.newStartsPerDay)} new starts a day (${p.runwayDays === null ? "n/a" : (round1(p.runwayDays) as number)} days)`,
+    });
+  }
+  return out;
 }
 
 /** What this run says about every alert condition. Pure. */
@@ -154,6 +223,15 @@ export function measureAlerts(report: RunReport, input: MeasureInput = {}): Aler
       clearedTitle: `Bounce rate back under ${t.bounceMaxPct}% in ${name}`,
       detail: `${name}: ${formatCount(c.bounced)} bounced of ${formatCount(c.contacted)} contacted (${formatPercent(pct)})`,
     });
+  }
+
+  if (input.pacing) {
+    out.push(
+      ...measurePacingAlerts(input.pacing, t, {
+        ...(input.pacingMode ? { pacingMode: input.pacingMode } : {}),
+        ...(input.firstTouchDays !== undefined ? { firstTouchDays: input.firstTouchDays } : {}),
+      }),
+    );
   }
 
   if (report.status !== "skipped") {

@@ -10,6 +10,7 @@ import {
 } from "./alerts.ts";
 import { assertTimeZone, localTimeZone } from "./format.ts";
 import type { OutgoingMessage } from "./message.ts";
+import type { CampaignPacing } from "./pacing.ts";
 import { redactText } from "./pii.ts";
 import type { DeliveryResult, Notifier } from "./port.ts";
 import { renderDrainMessage, renderSyncMessage } from "./render.ts";
@@ -37,6 +38,12 @@ export interface NotifyRunOptions {
   thresholds?: Partial<AlertThresholds>;
   /** `stale_days` var, for the drain message label. */
   staleDays?: number;
+  /** int_send_capacity rows (null or absent: an older warehouse without the model — no block, no pacing alerts). */
+  pacing?: readonly CampaignPacing[] | null;
+  /** `pacing` var (default capacity): the capacity block is shown only when adds are paced by capacity. */
+  pacingMode?: "capacity" | "cap";
+  /** `first_touch_days` var, for the backlog alert. */
+  firstTouchDays?: number;
 }
 
 export interface NotifyRunResult {
@@ -96,7 +103,12 @@ export async function notifyRun(report: RunReport, options: NotifyRunOptions): P
 
   try {
     const timeZone = resolveTimeZone(options, warn);
-    const renderOptions = { timeZone, ...(options.staleDays ? { staleDays: options.staleDays } : {}) };
+    const pacingMode = options.pacingMode ?? "capacity";
+    const renderOptions = {
+      timeZone,
+      ...(options.staleDays ? { staleDays: options.staleDays } : {}),
+      ...(options.pacing && pacingMode === "capacity" ? { pacing: options.pacing } : {}),
+    };
     if (report.phases.drain) await deliver(renderDrainMessage(report, renderOptions));
     if (report.phases.push) await deliver(renderSyncMessage(report, renderOptions));
 
@@ -114,6 +126,8 @@ export async function notifyRun(report: RunReport, options: NotifyRunOptions): P
       ...(options.campaignHealth ? { campaignHealth: options.campaignHealth } : {}),
       ...(options.lastSuccessAt !== undefined ? { lastSuccessAt: options.lastSuccessAt } : {}),
       ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+      ...(options.pacing ? { pacing: options.pacing, pacingMode } : {}),
+      ...(options.firstTouchDays !== undefined ? { firstTouchDays: options.firstTouchDays } : {}),
     });
     result.alerts = evaluateAlerts(previous, measurements);
     const sent: Array<AlertTransition & { message: string }> = [];

@@ -13,6 +13,7 @@ import {
 } from "./format.ts";
 import type { MessageDoc, MessageSection, OutgoingMessage } from "./message.ts";
 import { drainNotificationData, syncNotificationData } from "./notification-data.ts";
+import { type CampaignPacing, pacingData, pacingSection } from "./pacing.ts";
 import {
   campaignLabel,
   phaseErrors,
@@ -36,6 +37,8 @@ export interface RenderOptions {
   timeZone: string;
   /** `stale_days` var, for the "Stale (90+ days)" label. */
   staleDays?: number;
+  /** int_send_capacity rows for the capacity block (given only when `pacing` is `capacity`). */
+  pacing?: readonly CampaignPacing[];
 }
 
 /** Thresholds of the existing messages: 🟢 under 70 %, 🟡 under 90 %, 🔴 from 90 % (capacity utilisation). */
@@ -138,6 +141,8 @@ export function syncDoc(report: RunReport, options: RenderOptions): MessageDoc {
     breakdown.push(`• Rejected: ${formatCount(adds.rejected)} → suppressed, not retried`);
   if (adds.failed > 0) breakdown.push(`• Failed: ${formatCount(adds.failed)} → retried next run`);
   sections.push({ emoji: "📈", heading: "Campaign Breakdown", lines: breakdown });
+  const pacing = pacingSection(options.pacing ?? []);
+  if (pacing) sections.push(pacing);
 
   const success = verificationSuccessPct(report);
   if (v.attempted === 0) {
@@ -307,7 +312,10 @@ export function renderSyncMessage(report: RunReport, options: RenderOptions): Ou
       title: `${doc.headline} - ${doc.timeLabel}`,
       shortTitle: `Cold Email Sync - ${formatClock24(report.finishedAt, options.timeZone)}`,
     },
-    syncNotificationData(report),
+    {
+      ...syncNotificationData(report),
+      ...(options.pacing?.length ? { sending_capacity: pacingData(options.pacing) } : {}),
+    },
   );
 }
 

@@ -20,6 +20,7 @@ export const REPORT_RELATIONS = [
   { key: "verification", dataset: "reporting", name: "rpt_verification_outcomes" },
   { key: "eligibility", dataset: "reporting", name: "rpt_lead_eligibility" },
   { key: "suppression", dataset: "reporting", name: "rpt_suppression_growth" },
+  { key: "pacing", dataset: "reporting", name: "rpt_send_capacity" },
 ] as const satisfies ReadonlyArray<{ key: string; dataset: DatasetRole; name: string }>;
 
 export type ReportKey = (typeof REPORT_RELATIONS)[number]["key"];

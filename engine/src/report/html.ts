@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { ReportData, ReportRow } from "./data.ts";
 import { computeKpis } from "./kpis.ts";
+import { pacingCards } from "./pacing.ts";
 
 /**
  * The report as ONE self-contained HTML file: Chart.js (from node_modules, MIT), the data as a JSON
@@ -36,6 +37,7 @@ export function chartJsSource(): string {
 }
 
 const pageScript = () => readFileSync(new URL("./assets/report.js", import.meta.url), "utf8");
+const pacingScript = () => readFileSync(new URL("./assets/report-pacing.js", import.meta.url), "utf8");
 const pageStyle = () => readFileSync(new URL("./assets/report.css", import.meta.url), "utf8");
 
 export const esc = (s: string) =>
@@ -210,6 +212,7 @@ ${kpis}
 </section>
 <div class="grid">
 ${CHARTS.map((c) => chartCard(c, data.missing)).join("\n")}
+${pacingCards(data, esc)}
 ${leadStatusCard(data)}
 ${runsTable(data.tables.runs)}
 <section class="card wide">
@@ -223,6 +226,7 @@ ${runsTable(data.tables.runs)}
 <script>${inlineScript(chartJsSource())}</script>
 <script type="application/json" id="report-data">${inlineJson(payload)}</script>
 <script>${inlineScript(pageScript())}</script>
+<script>${inlineScript(pacingScript())}</script>
 </body>
 </html>
 `;

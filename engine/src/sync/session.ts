@@ -4,6 +4,7 @@ import { InstantlyClient, type InstantlyClientOptions } from "../instantly/index
 import { createWarehouseAlertStore } from "../notify/alert-store.ts";
 import { createNotifier } from "../notify/create-notifier.ts";
 import { notifyRun } from "../notify/notify.ts";
+import { loadPacingForNotify } from "../notify/pacing.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Warehouse } from "../warehouse/port.ts";
 import type { ReportContext } from "./apply/types.ts";
@@ -62,6 +63,8 @@ export function notifyHook(
   options: { write?: (text: string) => void } = {},
 ) {
   return async (report: RunReport, context: ReportContext): Promise<string[]> => {
+    const names = new Map(context.health.map((h) => [h.campaignId, h.campaignName]));
+    const pacing = await loadPacingForNotify(warehouse, names);
     const result = await notifyRun(report, {
       notifier: createNotifier(env, options.write ? { write: options.write } : {}),
       alertStore: createWarehouseAlertStore(warehouse),
@@ -70,7 +73,10 @@ export function notifyHook(
       env,
       staleDays: settings.vars.stale_days,
       thresholds: settings.alertThresholds,
+      pacing: pacing.rows,
+      pacingMode: settings.vars.pacing,
+      firstTouchDays: settings.vars.first_touch_days,
     });
-    return result.warnings;
+    return pacing.warning ? [pacing.warning, ...result.warnings] : result.warnings;
   };
 }

@@ -1,6 +1,7 @@
 import type { Settings } from "../config/settings.ts";
 import { campaignStatusName } from "../core/instantly-codes.ts";
 import { formatDuration, renderTable } from "../core/table.ts";
+import { type CampaignPacing, noAddsReasonWords, readSendCapacity } from "../notify/pacing.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import { listRuns, type RunSummary } from "./run-history.ts";
 import { readAll, readLatestPull, readPushBudget } from "./warehouse-reads.ts";
@@ -46,6 +47,14 @@ export interface StatusReport {
     unfinishedRunsSincePull: number;
   };
   campaigns: CampaignStatus[];
+  /**
+   * int_send_capacity per campaign (the SQL's figures) and the `pacing` var; null when the model is not
+   * in the warehouse (older warehouse, no transform yet).
+   */
+  pacing?: {
+    mode: "capacity" | "cap";
+    campaigns: Array<CampaignPacing & { noAddsReasonWords: string | null }>;
+  } | null;
   runs: Array<{
     runId: string;
     mode: string;
@@ -120,6 +129,7 @@ export async function gatherStatus(
       unfinishedRunsSincePull: since.filter((r) => r.finishedAt === null).length,
     },
     campaigns,
+    pacing: null,
     runs: allRuns.slice(0, lastRuns).map((r) => ({
       runId: r.runId,
       mode: r.mode,
@@ -140,6 +150,14 @@ export async function gatherStatus(
       cap: b.cap,
       activeInventory: b.activeInventory,
       slots: b.slots,
+    };
+  }
+  const names = new Map(campaigns.map((c) => [c.campaign_id, c.campaign_name]));
+  const pacing = await readSendCapacity(warehouse, names);
+  if (pacing) {
+    report.pacing = {
+      mode: settings.vars.pacing,
+      campaigns: pacing.map((p) => ({ ...p, noAddsReasonWords: noAddsReasonWords(p.noAddsReason) })),
     };
   }
   const suppression = { dataset: "staging" as const, name: "int_suppression" };
@@ -270,6 +288,7 @@ export function formatStatus(s: StatusReport): string[] {
     ]),
   );
   lines.push(...table.map((l) => `  ${l}`));
+  lines.push(...formatPacing(s.pacing));
   lines.push("", `last runs (${s.runs.length}; \`engine runs\` for more, \`engine show RUN_ID\` for one):`);
   const runs = renderTable(
     ["run", "mode", "status", "started (UTC)", "duration", "error"],
@@ -289,5 +308,44 @@ export function formatStatus(s: StatusReport): string[] {
     `suppressed values: ${s.suppressed ?? "unknown (run the transform)"}`,
     `unresolved actions: ${s.unresolvedActions ?? "unknown (run the transform)"}`,
   );
+  return lines;
+}
+
+/** The pacing table of `engine status`: int_send_capacity's figures per campaign, the reason in words. */
+function formatPacing(pacing: StatusReport["pacing"]): string[] {
+  if (!pacing) return ["", "pacing: int_send_capacity not built yet (run the transform)"];
+  const lines = [
+    "",
+    `pacing (${pacing.mode === "capacity" ? "adds paced by sending capacity" : "pacing: cap, adds fill to inventory_cap; capacity shown for reference"}):`,
+  ];
+  const table = renderTable(
+    [
+      "segment",
+      "campaign",
+      "healthy mailboxes",
+      "sends/day",
+      "new starts/day",
+      "backlog",
+      "backlog days",
+      "slots",
+      "runway days",
+      "Instantly says",
+      "no adds because",
+    ],
+    pacing.campaigns.map((p) => [
+      p.segment,
+      p.campaignName ?? p.campaignId,
+      `${p.healthySenders}/${p.senders}`,
+      p.sendsPerDay,
+      p.newStartsPerDay,
+      p.backlog,
+      p.backlogDays === null ? null : Math.round(p.backlogDays * 10) / 10,
+      p.pacedSlots,
+      p.runwayDays === null ? null : Math.round(p.runwayDays * 10) / 10,
+      p.sendingStatus,
+      p.noAddsReasonWords,
+    ]),
+  );
+  lines.push(...table.map((l) => `  ${l}`));
   return lines;
 }
