@@ -8,7 +8,7 @@ export async function crashWorld(seed: number): Promise<World> {
     seed,
     leads: 500,
     // Small batches and a cap that refills every day, so one apply makes several batches.
-    vars: { ...smallWorldVars, inventory_cap: "60", max_adds_per_run: "20" },
+    vars: { ...smallWorldVars, inventory_cap: "90", max_adds_per_run: "30" },
     unmanagedLeads: 4,
     unmanagedFromPool: 1,
     sandbox: {

@@ -134,6 +134,9 @@ export class World {
   unmanaged: { campaignId: string; leadIds: string[] } = { campaignId: "", leadIds: [] };
   private graphPromise: Promise<CompiledGraph> | undefined;
 
+  /** Wall time the world was made: children's clocks add the real time elapsed since. */
+  private readonly bornAt = Date.now();
+
   private constructor(
     readonly dir: string,
     readonly projectDir: string,
@@ -199,8 +202,12 @@ export class World {
       ENGINE_PROJECT_DIR: this.projectDir,
       NOTIFY_TIME_ZONE: "UTC",
       // Each child's clock starts at the simulated time, like the transform's as_of: the stamps it
-      // writes are on the same clock as the rules' "now" (engine/src/core/clock.ts).
-      ENGINE_CLOCK_START: this.sandbox.state.nowIso(),
+      // writes are on the same clock as the rules' "now" (engine/src/core/clock.ts). Plus the real
+      // time the world has run, so a later child never stamps before an earlier one of the same
+      // simulated day (two processes started at one instant would write rows out of order).
+      ENGINE_CLOCK_START: new Date(
+        Date.parse(this.sandbox.state.nowIso()) + (Date.now() - this.bornAt),
+      ).toISOString(),
       ...(this.sink ? this.sink.env("slack") : {}),
       ...extra,
     };

@@ -54,7 +54,8 @@ const baseSandbox = (seed: string, extra: SandboxOptions = {}): SandboxOptions =
 export async function prepareBase(vars: Record<string, string>, leads: number): Promise<Base> {
   const dir = mkdtempSync(path.join(tmpdir(), "engine-prop-"));
   const file = path.join(dir, "base.duckdb");
-  const settings = loadSettings({ overrides: { dialect: "duckdb", ...vars } });
+  // The sandbox here has no mailboxes (it sends without limit): nothing to pace by.
+  const settings = loadSettings({ overrides: { dialect: "duckdb", pacing: "cap", ...vars } });
   const warehouse = await DuckDbWarehouse.open(file, settings);
   const sandbox = await startSandbox(baseSandbox("base"));
   try {

@@ -1,6 +1,6 @@
 import type { Settings } from "../config/settings.ts";
 import { nested } from "../core/batching.ts";
-import { now } from "../core/clock.ts";
+import { notBefore, now } from "../core/clock.ts";
 import { type InstantlyClient, safeMessage } from "../instantly/index.ts";
 import { createWarehouseAlertStore } from "../notify/alert-store.ts";
 import { createNotifier } from "../notify/create-notifier.ts";
@@ -101,6 +101,12 @@ export async function runPull(options: PullOptions): Promise<PullResult> {
   await checkKey(client);
   const campaigns = await loadManagedCampaigns(client, settings);
   const open = await loadOpenActions(warehouse);
+  // Readers take an action's latest row by time: the rows that settle these intents must be stamped
+  // after them, even when another process's clock wrote them ahead of this one (core/clock.ts).
+  const latestOpen = open.reduce((m, o) => Math.max(m, o.stateAt?.getTime() ?? 0), 0);
+  if (latestOpen > 0 && notBefore(new Date(latestOpen)) > 0) {
+    log("  clock moved past the latest unresolved action's stamp (written by a clock ahead of this one)");
+  }
   const addIndex = new Map<string, OpenAction>();
   const drainIndex = new Map<string, OpenAction>();
   for (const o of open) {

@@ -11,6 +11,8 @@ export const norm = (e: string | null | undefined) => (e ?? "").trim().toLowerCa
 
 export interface OpenAction {
   action: PlannedAction;
+  /** When its latest row was written (another process's clock): what this pull writes must sort after it. */
+  stateAt?: Date;
   /** add: lead id found in the snapshot. */
   foundLeadId?: string;
   /** drain: lead id still present. */
@@ -95,6 +97,7 @@ export async function loadOpenActions(warehouse: Warehouse): Promise<OpenAction[
     }
   }
   return rows.map((r) => ({
+    ...stamped(r.state_at ?? r.recorded_at),
     action: makeAction({
       action_id: String(r.action_id),
       op: String(r.op) as ActionOp,
@@ -104,4 +107,9 @@ export async function loadOpenActions(warehouse: Warehouse): Promise<OpenAction[
       reason: (r.reason as string | null) ?? null,
     }),
   }));
+}
+
+function stamped(at: unknown): { stateAt?: Date } {
+  const d = at instanceof Date ? at : typeof at === "string" ? new Date(at) : null;
+  return d && !Number.isNaN(d.getTime()) ? { stateAt: d } : {};
 }
