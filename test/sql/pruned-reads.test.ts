@@ -81,6 +81,7 @@ describe("pruned reads on BigQuery", () => {
     const state = graph.tables.filter((t) => t.type === "incremental");
     expect(state.map((t) => t.target.name).sort()).toEqual([
       "int_contact_history",
+      "int_send_capacity_history",
       "int_suppression_history",
       "stg_instantly_lead_state",
       "stg_instantly_pull_campaigns",
@@ -91,7 +92,11 @@ describe("pruned reads on BigQuery", () => {
     // the suppressions its target does not hold yet (an anti-join on the target itself).
     const history = state.find((t) => t.target.name === "int_suppression_history");
     expect(history?.incrementalQuery).toMatch(/left join `[^`]+\.int_suppression_history` as kept/);
-    for (const t of state.filter((x) => x !== history)) {
+    // int_send_capacity_history merges the latest pull's few rows per campaign (int_send_capacity,
+    // itself read from the latest pull only): nothing to window, so no watermark either.
+    const pacing = state.find((t) => t.target.name === "int_send_capacity_history");
+    expect(pacing?.incrementalQuery).toMatch(/int_send_capacity`/);
+    for (const t of state.filter((x) => x !== history && x !== pacing)) {
       const self = `\`${t.target.database}.${t.target.schema}.${t.target.name}\``;
       const declares = t.incrementalPreOps.filter((s) => /^\s*declare /i.test(s));
       expect(declares.length, t.target.name).toBeGreaterThan(0);

@@ -21,7 +21,14 @@ afterAll(async () => world?.close());
 
 const withVars = (overrides: Record<string, string>) =>
   loadSettings({
-    overrides: { dialect: "duckdb", inventory_cap: "120", max_adds_per_run: "40", ...overrides },
+    // as the world (test/sync/harness.ts) was transformed: no mailboxes, so pacing cap
+    overrides: {
+      dialect: "duckdb",
+      inventory_cap: "120",
+      max_adds_per_run: "40",
+      pacing: "cap",
+      ...overrides,
+    },
   });
 
 describe("vars at apply", () => {

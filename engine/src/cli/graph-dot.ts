@@ -20,9 +20,13 @@ export function graphToDot(graph: CompiledGraph, options: { assertions?: boolean
   if (withAssertions)
     for (const a of graph.assertions) node(actionName(a.target), "shape=note, color=gray40");
   const actions = [...graph.tables, ...graph.operations, ...(withAssertions ? graph.assertions : [])];
+  // Without assertions, an action that waits for them (transform_seal) loses those edges too.
+  const assertionNames = new Set(graph.assertions.map((a) => actionName(a.target)));
   for (const a of actions) {
-    for (const dep of a.dependencyTargets)
+    for (const dep of a.dependencyTargets) {
+      if (!withAssertions && assertionNames.has(actionName(dep))) continue;
       lines.push(`  ${quote(actionName(dep))} -> ${quote(actionName(a.target))};`);
+    }
   }
   lines.push("}");
   return `${lines.join("\n")}\n`;
