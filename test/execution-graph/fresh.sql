@@ -3571,23 +3571,32 @@ per_lead as (
 
 ),
 
-starts as (
+follow_ups as (
 
     select
         per_lead.*,
-        SAFE_DIVIDE(leads_in_sequence * (sends_per_new_lead - 1), greatest(sequence_days, CAST(1 AS FLOAT64))) as follow_ups_per_day,
+        SAFE_DIVIDE(leads_in_sequence * (sends_per_new_lead - 1), greatest(sequence_days, CAST(1 AS FLOAT64))) as follow_ups_per_day
+
+    from per_lead
+
+),
+
+starts as (
+
+    select
+        follow_ups.*,
         case
             when not has_capacity_data or coalesce(campaign_status, 0) <> 1 or healthy_senders = 0 then 0
             when coalesce(daily_max_leads, 0) < 0 then 0
             else CAST(floor(
                 greatest(
-                    sends_per_day - SAFE_DIVIDE(leads_in_sequence * (sends_per_new_lead - 1), greatest(sequence_days, CAST(1 AS FLOAT64))),
+                    sends_per_day - follow_ups_per_day,
                     SAFE_DIVIDE(sends_per_day, sends_per_new_lead)
                 )
             ) AS INT64)
         end as uncapped_starts
 
-    from per_lead
+    from follow_ups
 
 ),
 
@@ -3813,11 +3822,12 @@ active_counts as (
 
 ),
 
-final as (
+effective as (
 
     select
         served.email,
         served.campaign_id,
+        served.is_campaign_active,
         limits.daily_limit,
         coalesce(limits.is_healthy, false) as is_healthy,
         coalesce(limits.recent_max_sent, 0) as recent_max_sent,
@@ -3827,19 +3837,32 @@ final as (
                 then limits.recent_max_sent + 2
             else limits.daily_limit
         end as effective_limit,
-        coalesce(active_counts.active_campaigns, 0) as active_campaigns,
-        case
-            when not served.is_campaign_active or not coalesce(limits.is_healthy, false) then CAST(0 AS FLOAT64)
-            when limits.enable_slow_ramp and limits.recent_max_sent + 2 < limits.daily_limit
-                then SAFE_DIVIDE(CAST(limits.recent_max_sent + 2 AS FLOAT64), active_counts.active_campaigns)
-            else SAFE_DIVIDE(CAST(limits.daily_limit AS FLOAT64), active_counts.active_campaigns)
-        end as share_per_day
+        coalesce(active_counts.active_campaigns, 0) as active_campaigns
 
     from served
     left join limits
         on served.email = limits.email
     left join active_counts
         on served.email = active_counts.email
+
+),
+
+final as (
+
+    select
+        email,
+        campaign_id,
+        daily_limit,
+        is_healthy,
+        recent_max_sent,
+        effective_limit,
+        active_campaigns,
+        case
+            when not is_campaign_active then CAST(0 AS FLOAT64)
+            else SAFE_DIVIDE(CAST(effective_limit AS FLOAT64), active_campaigns)
+        end as share_per_day
+
+    from effective
 
 )
 

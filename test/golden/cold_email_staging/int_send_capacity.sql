@@ -179,23 +179,32 @@ per_lead as (
 
 ),
 
-starts as (
+follow_ups as (
 
     select
         per_lead.*,
-        SAFE_DIVIDE(leads_in_sequence * (sends_per_new_lead - 1), greatest(sequence_days, CAST(1 AS FLOAT64))) as follow_ups_per_day,
+        SAFE_DIVIDE(leads_in_sequence * (sends_per_new_lead - 1), greatest(sequence_days, CAST(1 AS FLOAT64))) as follow_ups_per_day
+
+    from per_lead
+
+),
+
+starts as (
+
+    select
+        follow_ups.*,
         case
             when not has_capacity_data or coalesce(campaign_status, 0) <> 1 or healthy_senders = 0 then 0
             when coalesce(daily_max_leads, 0) < 0 then 0
             else CAST(floor(
                 greatest(
-                    sends_per_day - SAFE_DIVIDE(leads_in_sequence * (sends_per_new_lead - 1), greatest(sequence_days, CAST(1 AS FLOAT64))),
+                    sends_per_day - follow_ups_per_day,
                     SAFE_DIVIDE(sends_per_day, sends_per_new_lead)
                 )
             ) AS INT64)
         end as uncapped_starts
 
-    from per_lead
+    from follow_ups
 
 ),
 

@@ -77,11 +77,12 @@ active_counts as (
 
 ),
 
-final as (
+effective as (
 
     select
         served.email,
         served.campaign_id,
+        served.is_campaign_active,
         limits.daily_limit,
         coalesce(limits.is_healthy, false) as is_healthy,
         coalesce(limits.recent_max_sent, 0) as recent_max_sent,
@@ -91,19 +92,32 @@ final as (
                 then limits.recent_max_sent + 2
             else limits.daily_limit
         end as effective_limit,
-        coalesce(active_counts.active_campaigns, 0) as active_campaigns,
-        case
-            when not served.is_campaign_active or not coalesce(limits.is_healthy, false) then CAST(0 AS FLOAT64)
-            when limits.enable_slow_ramp and limits.recent_max_sent + 2 < limits.daily_limit
-                then SAFE_DIVIDE(CAST(limits.recent_max_sent + 2 AS FLOAT64), active_counts.active_campaigns)
-            else SAFE_DIVIDE(CAST(limits.daily_limit AS FLOAT64), active_counts.active_campaigns)
-        end as share_per_day
+        coalesce(active_counts.active_campaigns, 0) as active_campaigns
 
     from served
     left join limits
         on served.email = limits.email
     left join active_counts
         on served.email = active_counts.email
+
+),
+
+final as (
+
+    select
+        email,
+        campaign_id,
+        daily_limit,
+        is_healthy,
+        recent_max_sent,
+        effective_limit,
+        active_campaigns,
+        case
+            when not is_campaign_active then CAST(0 AS FLOAT64)
+            else SAFE_DIVIDE(CAST(effective_limit AS FLOAT64), active_campaigns)
+        end as share_per_day
+
+    from effective
 
 )
 
