@@ -107,6 +107,8 @@ beforeAll(async () => {
     simulation: { realTime: false, startTime: START },
     syntheticLeadsPerCampaign: 30,
   });
+  // The engine's clock is pinned before the vars are read: `as_of` is checked against it.
+  setClock(AFTER);
   // The production settings (dialect bigquery), with a small cap so a run is quick.
   settings = loadSettings({
     overrides: {
@@ -131,7 +133,6 @@ beforeAll(async () => {
     seed: 7,
     asOf: new Date(Date.parse(START) - 86_400_000),
   });
-  setClock(AFTER);
 });
 
 afterAll(async () => {
