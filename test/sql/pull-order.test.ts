@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runGraph } from "../../engine/src/dataform/runner.ts";
 import {
   budget,
+  changelog,
   daysAgo,
   drains,
   insert,
@@ -131,5 +132,40 @@ describe("pull order", () => {
     expect(await merged()).toEqual(["pull-behind", "pull-1*"]);
     expect(await latestSeen()).toEqual(["pull-1"]);
     expect((await budget(s)).pull_run_id).toBe("pull-1");
+  });
+
+  it("an action's final row stamped before its intent (a clock behind) is still its latest state", async () => {
+    await pull(s, "pull-1", [active], daysAgo(0.5));
+    // The add's intent from a machine ahead, its final row from one behind; a drain settled the same way
+    // after the transform (read only by the live view, stg_sync_actions).
+    await changelog(s, [
+      { action_id: "add-1", op: "add", email: "b@held.com", state: "intent", recorded_at: daysAgo(0.3) },
+      { action_id: "add-1", op: "add", email: "b@held.com", state: "succeeded", recorded_at: daysAgo(0.4) },
+    ]);
+    await run(s);
+    const stateOf = async (view: string, id: string) =>
+      (await rows(s, `select state from "cold_email_staging"."${view}" where action_id = '${id}'`)).map(
+        (r) => r.state,
+      );
+    expect(await stateOf("stg_sync_action_state", "add-1")).toEqual(["succeeded"]);
+    expect(await stateOf("stg_sync_actions", "add-1")).toEqual(["succeeded"]);
+    await changelog(s, [
+      {
+        action_id: "drain-1",
+        op: "drain",
+        email: "a@held.com",
+        state: "succeeded",
+        recorded_at: daysAgo(0.25),
+      },
+      { action_id: "drain-1", op: "drain", email: "a@held.com", state: "intent", recorded_at: daysAgo(0.2) },
+    ]);
+    expect(await stateOf("stg_sync_actions", "drain-1")).toEqual(["succeeded"]);
+    await run(s);
+    expect(await stateOf("stg_sync_action_state", "drain-1")).toEqual(["succeeded"]);
+    // A late duplicate of an intent (at-least-once delivery) stamped after the merge never revives it.
+    await changelog(s, [
+      { action_id: "add-1", op: "add", email: "b@held.com", state: "intent", recorded_at: daysAgo(0.1) },
+    ]);
+    expect(await stateOf("stg_sync_actions", "add-1")).toEqual(["succeeded"]);
   });
 });

@@ -14,9 +14,10 @@ ranked as (
         min(changelog.recorded_at) over (partition by changelog.action_id) as window_intent_at,
         row_number() over (
             partition by changelog.action_id
+            -- a final row beats the intent whatever the stamps say (a skewed clock cannot revive an intent)
             order by
-                changelog.recorded_at desc nulls last,
                 case when changelog.state = 'intent' then 1 else 0 end asc nulls last,
+                changelog.recorded_at desc nulls last,
                 changelog.state asc nulls last
         ) as row_in_action
 

@@ -20,9 +20,10 @@ ranked as (
         min(newer.recorded_at) over (partition by newer.action_id) as newer_intent_at,
         row_number() over (
             partition by newer.action_id
+            -- a final row beats the intent whatever the stamps say (stg_sync_action_state's rule)
             order by
-                newer.recorded_at desc nulls last,
                 case when newer.state = 'intent' then 1 else 0 end asc nulls last,
+                newer.recorded_at desc nulls last,
                 newer.state asc nulls last
         ) as row_in_action
 
@@ -53,6 +54,8 @@ latest_newer as (
     left join merged
         on ranked.action_id = merged.action_id
     where ranked.row_in_action = 1
+        -- an intent never replaces a final state already merged (a skewed stamp can make it look newer)
+        and not (ranked.state = 'intent' and merged.state is not null and merged.state <> 'intent')
 
 ),
 
