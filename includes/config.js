@@ -173,6 +173,7 @@ const eligibility = {
   allowCatchAll: flag("allow_catch_all", false),
   verifyBeforePush: flag("verify_before_push", true),
   verificationMaxAgeDays: num("verification_max_age_days", { int: true, min: 1, fallback: 90 }),
+  catchAllRecheckDays: num("catch_all_recheck_days", { int: true, min: 1, fallback: 365 }),
 };
 
 /**

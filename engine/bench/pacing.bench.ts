@@ -37,7 +37,10 @@ interface Figures {
   mean_days_to_first_email: number;
   p90_days_to_first_email: number;
   still_waiting: number;
+  /** Credits ÷ leads contacted (each lead added and emailed; a lead re-added after its cooldown is contacted again). */
   credits_per_contacted_lead: number;
+  /** Credits ÷ distinct people contacted (a person contacted in two sequences counts once). */
+  credits_per_contacted_person: number;
   peak_leads_held: number;
   replies: number;
   interested: number;
@@ -90,8 +93,11 @@ async function runPolicy(pacing: "cap" | "capacity"): Promise<Figures> {
        select count(*) as n from last where rn = 1 and state = 'succeeded' and reason in ('stale', 'stuck')`,
     );
     const credits = await one(`select coalesce(sum(credits_used), 0) as n from "${ops}".email_verifications`);
+    // An Instantly lead is one add: a person re-added after the cooldown is a new lead (a new lead_id),
+    // whose verification is older than verification_max_age_days by then, so it buys a new credit.
     const contacted = await one(
-      `select count(distinct email) as n from "${staging}".stg_instantly_lead_state where first_contact_at is not null`,
+      `select count(distinct lead_id) as n, count(distinct email) as people
+       from "${staging}".stg_instantly_lead_state where first_contact_at is not null`,
     );
     return {
       emails_sent: sum((d) => d.simulated.sent),
@@ -101,6 +107,7 @@ async function runPolicy(pacing: "cap" | "capacity"): Promise<Figures> {
       p90_days_to_first_email: Number(waits.p90 ?? 0),
       still_waiting: Number(waiting.n),
       credits_per_contacted_lead: Number(credits.n) / Math.max(1, Number(contacted.n)),
+      credits_per_contacted_person: Number(credits.n) / Math.max(1, Number(contacted.people)),
       peak_leads_held: Math.max(...result.days.map((d) => d.pull.leads)),
       replies: sum((d) => d.simulated.replied),
       interested: sum((d) => d.simulated.interested + d.simulated.meetingBooked),

@@ -262,27 +262,34 @@ describe("skipped adds and verification", () => {
     expect(await whyNot("dup@k1.com")).toBe("cooling_down");
   });
 
-  it("needs_verification unless a verified result is younger than verification_max_age_days; catch-all is held back", async () => {
+  it("needs_verification unless a verified result is younger than verification_max_age_days; catch-all is held back for catch_all_recheck_days", async () => {
     await leads(s, [
       { email: "fresh@v1.com" },
       { email: "old@v2.com" },
       { email: "never@v3.com" },
       { email: "ca@v4.com" },
+      { email: "ca-old@v5.com" },
+      { email: "ca-stale@v6.com" },
     ]);
     await insert(s, "cold_email_ops", "email_verifications", [
       { run_id: "r", email: "fresh@v1.com", result: "verified", verified_at: daysAgo(10) },
       { run_id: "r", email: "fresh@v1.com", result: "pending", verified_at: daysAgo(1) },
       { run_id: "r", email: "old@v2.com", result: "verified", verified_at: daysAgo(91) },
       { run_id: "r", email: "ca@v4.com", result: "catch_all", verified_at: daysAgo(5) },
+      // past verification_max_age_days (90) but within catch_all_recheck_days (365): no new credit yet
+      { run_id: "r", email: "ca-old@v5.com", result: "catch_all", verified_at: daysAgo(200) },
+      { run_id: "r", email: "ca-stale@v6.com", result: "catch_all", verified_at: daysAgo(366) },
     ]);
     await run(s);
     const q = await rows(s, `select email, needs_verification from "cold_email"."push_queue" order by email`);
     expect(q).toEqual([
+      { email: "ca-stale@v6.com", needs_verification: true },
       { email: "fresh@v1.com", needs_verification: false },
       { email: "never@v3.com", needs_verification: true },
       { email: "old@v2.com", needs_verification: true },
     ]);
     expect(await whyNot("ca@v4.com")).toBe("catch_all");
+    expect(await whyNot("ca-old@v5.com")).toBe("catch_all");
   });
 });
 

@@ -118,6 +118,11 @@ export const VARS = {
   allow_catch_all: flag("false", "Push catch-all verified addresses"),
   verify_before_push: flag("true", "Verify emails before adding them"),
   verification_max_age_days: int(1, "A verification older than this is redone", "90"),
+  catch_all_recheck_days: int(
+    1,
+    "A catch-all answer holds a lead back this long before it is verified again (catch-all is the domain's mail server: it rarely changes, and each check costs a credit)",
+    "365",
+  ),
   bounce_block_pct: {
     kind: "number",
     min: 0,

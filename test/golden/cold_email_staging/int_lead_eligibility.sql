@@ -153,7 +153,7 @@ checked as (
             when joined.email_cooldown_until is not null then 'cooling_down'
             when joined.domain_cooldown_until is not null then 'company_cooling_down'
             when not false and joined.verification_result = 'catch_all'
-                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY) then 'catch_all'
+                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 365 DAY) then 'catch_all'
             when joined.segment is null then 'no_segment'
         end as ineligible_reason,
         nullif(
@@ -167,7 +167,7 @@ checked as (
                 case when coalesce(joined.email_cooldown_until is not null, false) then 'cooling_down,' else '' end,
                 case when coalesce(joined.domain_cooldown_until is not null, false) then 'company_cooling_down,' else '' end,
                 case when coalesce(not false and joined.verification_result = 'catch_all'
-                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 DAY), false) then 'catch_all,' else '' end,
+                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 365 DAY), false) then 'catch_all,' else '' end,
                 case when coalesce(joined.segment is null, false) then 'no_segment,' else '' end
             ), ','),
             ''
