@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { isAmbiguousFailure } from "../../engine/src/core/action-state.ts";
+import { resetClock, setClock } from "../../engine/src/core/clock.ts";
 import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { prng } from "./harness.ts";
@@ -10,11 +11,27 @@ import { type Base, openTrial, prepareBase, removeBase } from "./in-process.ts";
  * bulk result that drops rows — Instantly never holds more than the cap after apply + pull. Each of
  * the 50 seeds draws its own fault schedule (rates and the sandbox's fault stream). The cap (16) is
  * below max_adds_per_run (100) and the candidates (56) are plenty, so the cap is what binds; adds go
- * out in batches of 4 so an ambiguous batch is followed by more.
+ * out in batches of 4 so an ambiguous batch is followed by more. Each seed runs its apply and pull on
+ * the real clock, on one pinned instant (ENGINE_CLOCK_START) or on clocks skewed up to two hours.
  */
 const SEEDS = 50;
 const CAP = 16;
 let base: Base;
+
+/**
+ * The clock each "process" (a plan, an apply, a pull) starts with, per seed: the real clock; one
+ * instant X for every process (ENGINE_CLOCK_START exported once); or X shifted by up to two hours
+ * either way, drawn per process (machines whose clocks disagree). test/e2e/clock-skew.test.ts runs
+ * the longer apply, apply, pull, transform, apply sequence under the same clocks.
+ */
+const HOUR = 3_600_000;
+const X = Math.floor(Date.now() / 60_000) * 60_000;
+type ClockMode = "real" | "pinned" | "skewed";
+const clockModeOf = (seed: number): ClockMode => (["real", "pinned", "skewed"] as const)[seed % 3] ?? "real";
+function startProcessClock(mode: ClockMode, r: () => number): void {
+  if (mode === "real") resetClock();
+  else setClock(new Date(mode === "pinned" ? X : X + Math.round((r() * 4 - 2) * HOUR)));
+}
 
 beforeAll(async () => {
   base = await prepareBase({ inventory_cap: String(CAP), max_adds_per_run: "100" }, 400);
@@ -36,14 +53,16 @@ describe("the cap holds when adds fail ambiguously", () => {
         paths: ["/leads/add"],
       };
       const trial = await openTrial(base, `cap-${seed}`, { faults });
+      const clock = clockModeOf(seed);
       try {
+        startProcessClock(clock, r);
         const result = await runApply({
           settings: trial.settings,
           warehouse: trial.warehouse,
           client: trial.client(),
           batchSizes: { add: 4 },
         });
-        const context = `seed ${seed} faults ${JSON.stringify(faults)}: ${JSON.stringify(result.counts.by_op_state)}`;
+        const context = `seed ${seed} (${clock} clock) faults ${JSON.stringify(faults)}: ${JSON.stringify(result.counts.by_op_state)}`;
         expect(["succeeded", "partial"], context).toContain(result.status);
         const held = trial.managedLeads().length;
         expect(held, context).toBeLessThanOrEqual(CAP);
@@ -55,6 +74,7 @@ describe("the cap holds when adds fail ambiguously", () => {
         if (held === CAP) filled++;
 
         trial.sandbox.setFaults({ rate5xx: 0, resetRate: 0, partialBulkRate: 0 });
+        startProcessClock(clock, r);
         const pull = await runPull({
           settings: trial.settings,
           warehouse: trial.warehouse,
@@ -66,8 +86,8 @@ describe("the cap holds when adds fail ambiguously", () => {
         // calls added is exactly what Instantly holds.
         const latest = await trial.sql(
           `with latest as (
-             select action_id, state, error_code, row_number() over (partition by action_id order by recorded_at desc,
-               case when state = 'intent' then 1 else 0 end) as n
+             select action_id, state, error_code, row_number() over (partition by action_id order by
+               case when state = 'intent' then 1 else 0 end, recorded_at desc) as n
              from cold_email_ops.sync_changelog where op = 'add')
            select state, error_code from latest where n = 1`,
         );
@@ -77,6 +97,7 @@ describe("the cap holds when adds fail ambiguously", () => {
         expect(unsettled, context).toEqual([]);
         expect(latest.filter((x) => x.state === "succeeded").length, context).toBe(held);
       } finally {
+        resetClock();
         await trial.close();
       }
     }

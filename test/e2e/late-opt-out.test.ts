@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { resetClock, setClock } from "../../engine/src/core/clock.ts";
 import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { prng } from "./harness.ts";
 import { type Base, openTrial, prepareBase, removeBase, type Trial } from "./in-process.ts";
@@ -8,7 +9,8 @@ import { type Base, openTrial, prepareBase, removeBase, type Trial } from "./in-
  * `engine apply`, or after `engine plan` and before `apply --plan`) is honoured: the email, or every
  * email of the domain, is never added. Such rows end `skipped` / `suppressed_since_transform` and take
  * no room: the run still fills its slots from the other candidates. 50 seeds; odd seeds go through a
- * plan file made before the opt-outs arrived.
+ * plan file made before the opt-outs arrived; each seed runs its processes on the real clock, on one
+ * pinned instant (ENGINE_CLOCK_START) or on clocks skewed up to two hours either way.
  */
 const SEEDS = 50;
 const CAP = 16;
@@ -18,6 +20,21 @@ beforeAll(async () => {
   base = await prepareBase({ inventory_cap: String(CAP), max_adds_per_run: "100" }, 400);
 }, 120_000);
 afterAll(() => removeBase(base));
+
+/**
+ * The clock each "process" (a plan, an apply, a pull) starts with, per seed: the real clock; one
+ * instant X for every process (ENGINE_CLOCK_START exported once); or X shifted by up to two hours
+ * either way, drawn per process (machines whose clocks disagree). test/e2e/clock-skew.test.ts runs
+ * the longer apply, apply, pull, transform, apply sequence under the same clocks.
+ */
+const HOUR = 3_600_000;
+const X = Math.floor(Date.now() / 60_000) * 60_000;
+type ClockMode = "real" | "pinned" | "skewed";
+const clockModeOf = (seed: number): ClockMode => (["real", "pinned", "skewed"] as const)[seed % 3] ?? "real";
+function startProcessClock(mode: ClockMode, r: () => number): void {
+  if (mode === "real") resetClock();
+  else setClock(new Date(mode === "pinned" ? X : X + Math.round((r() * 4 - 2) * HOUR)));
+}
 
 const domainOf = (email: string) => email.slice(email.indexOf("@") + 1);
 
@@ -42,6 +59,7 @@ describe("an opt-out that arrives after the transform is never pushed", () => {
     for (let seed = 1; seed <= SEEDS; seed++) {
       const r = prng(seed * 104_729);
       const trial = await openTrial(base, `dnc-${seed}`, { verification: { invalidRate: 0 } });
+      const clock = clockModeOf(seed);
       try {
         const queue = (await trial.sql("select email from cold_email.push_queue order by rank")).map((x) =>
           String(x.email),
@@ -49,6 +67,7 @@ describe("an opt-out that arrives after the transform is never pushed", () => {
         const [budget] = await trial.sql("select slots from cold_email.push_budget");
         const slots = Number(budget?.slots);
         const viaPlan = seed % 2 === 1;
+        startProcessClock(clock, r);
         const planned = viaPlan
           ? await runApply({
               settings: trial.settings,
@@ -66,6 +85,7 @@ describe("an opt-out that arrives after the transform is never pushed", () => {
         const dncDomains = new Set(domains);
         const isSuppressed = (e: string) => dncEmails.has(e) || dncDomains.has(domainOf(e));
 
+        startProcessClock(clock, r);
         const result = await runApply({
           settings: trial.settings,
           warehouse: trial.warehouse,
@@ -73,7 +93,7 @@ describe("an opt-out that arrives after the transform is never pushed", () => {
           batchSizes: { add: 4 },
           ...(planned?.plan ? { plan: planned.plan } : {}),
         });
-        const context = `seed ${seed} (${viaPlan ? "plan" : "apply"}): ${emails.length} email(s), ${domains.length} domain(s)`;
+        const context = `seed ${seed} (${viaPlan ? "plan" : "apply"}, ${clock} clock): ${emails.length} email(s), ${domains.length} domain(s)`;
         expect(result.status, context).toBe("succeeded");
         const held = trial.managedLeads().map((l) => String(l.email));
         expect(held.filter(isSuppressed), context).toEqual([]);
@@ -99,6 +119,7 @@ describe("an opt-out that arrives after the transform is never pushed", () => {
         expect(result.report.adds.added, context).toBe(Math.min(slots, candidates));
         expect(held.length, context).toBe(result.report.adds.added);
       } finally {
+        resetClock();
         await trial.close();
       }
     }
