@@ -1,6 +1,6 @@
 import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
-import { safeMessage } from "../instantly/redact.ts";
+import { safeMessage } from "../core/redact.ts";
 import { explainCloudError } from "./cloud-errors.ts";
 import { guardProcessOutput } from "./output-guard.ts";
 import { checkArgs } from "./strict-args.ts";

@@ -44,7 +44,7 @@ import { InstantlyFatalError } from "./errors.ts";
 import type { LeadInput } from "./lead-input.ts";
 import { bulkAddLeads, deleteLeads } from "./lead-writes.ts";
 import { type RateBudget, sharedRateBudget } from "./rate-budget.ts";
-import { registerSecret } from "./redact.ts";
+import { registerSecret } from "../core/redact.ts";
 import {
   type BlockListEntry,
   blockListBulkCreateSchema,

@@ -16,7 +16,7 @@
  * the raw ofetch error as `cause` (its request options carry the Authorization header).
  */
 import { ExitCode, UserError } from "../core/errors.ts";
-import { safeMessage } from "./redact.ts";
+import { safeMessage } from "../core/redact.ts";
 
 export type OutcomeStatus = "succeeded" | "rejected" | "failed" | "fatal";
 

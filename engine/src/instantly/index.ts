@@ -31,7 +31,7 @@ export {
   toOutcome,
 } from "./errors.ts";
 export { INSTANTLY_LIMITS, RateBudget, type RateBudgetOptions, sharedRateBudget } from "./rate-budget.ts";
-export { safeMessage } from "./redact.ts";
+export { safeMessage } from "../core/redact.ts";
 export type { BlockListEntry, Campaign, CampaignAnalytics, Lead, Workspace } from "./schemas.ts";
 export type { ClientStatsSnapshot, OperationStats } from "./stats.ts";
 export type { VerificationOutcome, VerificationResult } from "./verification.ts";

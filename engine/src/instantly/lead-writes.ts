@@ -9,7 +9,7 @@ import {
   MAX_BULK_ADD,
 } from "./client-types.ts";
 import { type LeadInput, pickLeadFields } from "./lead-input.ts";
-import { leadTerms, scrubErrorMessage } from "./redact.ts";
+import { leadTerms, scrubErrorMessage } from "../core/redact.ts";
 import { bulkAddResponseSchema, bulkDeleteResponseSchema, parseResponse } from "./schemas.ts";
 import type { RequestSpec } from "./transport.ts";
 

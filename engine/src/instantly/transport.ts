@@ -24,7 +24,7 @@ import {
   InstantlyRejectedError,
 } from "./errors.ts";
 import { type RateBudget, sleep } from "./rate-budget.ts";
-import { safeMessage } from "./redact.ts";
+import { safeMessage } from "../core/redact.ts";
 import type { ClientStats } from "./stats.ts";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";

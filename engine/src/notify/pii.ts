@@ -5,7 +5,7 @@
  * misconfigured channel name can hold a token; this guard makes either harmless.
  */
 
-import { EMAIL_PATTERN } from "../instantly/redact.ts";
+import { EMAIL_PATTERN } from "../core/redact.ts";
 
 /**
  * An email address as it appears in text (also inside URLs and JSON strings, URL-encoded or with

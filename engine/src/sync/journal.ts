@@ -1,6 +1,6 @@
 import { nowMs } from "../core/clock.ts";
 import type { PlannedAction } from "../core/plan.ts";
-import { leadTerms, safeMessage, scrubTerms } from "../instantly/redact.ts";
+import { leadTerms, safeMessage, scrubTerms } from "../core/redact.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import { emailVerificationsTable, syncChangelogTable } from "../warehouse/tables.ts";
 import { crashPoint } from "./crash-points.ts";

@@ -1,5 +1,5 @@
 import { adapt, managedwriter, type protos } from "@google-cloud/bigquery-storage";
-import { EMAIL_PATTERN } from "../instantly/redact.ts";
+import { EMAIL_PATTERN } from "../core/redact.ts";
 import { bigQueryFields, toStorageRow } from "./bigquery-schema.ts";
 import type { Row } from "./port.ts";
 import type { TableDef } from "./tables.ts";

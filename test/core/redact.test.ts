@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leadTerms, safeMessage, scrubErrorMessage, scrubTerms } from "../../engine/src/instantly/redact.ts";
+import { leadTerms, safeMessage, scrubErrorMessage, scrubTerms } from "../../engine/src/core/redact.ts";
 import { findEmails, redactText } from "../../engine/src/notify/pii.ts";
 
 describe("email redaction (client and notify guard share one pattern)", () => {

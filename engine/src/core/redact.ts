@@ -3,6 +3,8 @@
  * leave the process, and lead PII (email addresses, names, company names) must never reach logs,
  * Slack or the warehouse's `message` column, so every message this client builds goes through
  * `safeMessage`, and errors of calls that carried lead data also through `scrubTerms` with that data.
+ * A leaf of core/ (no imports): the Instantly client, the journal, the warehouse writers and the
+ * notifiers all read it; each output's escaping is its sibling, core/escape.ts.
  */
 
 /**
