@@ -19,6 +19,7 @@
  */
 
 import { ExitCode } from "../core/errors.ts";
+import { registerSecret } from "../core/redact.ts";
 import {
   accountDaily,
   campaignDaily,
@@ -44,7 +45,6 @@ import { InstantlyFatalError } from "./errors.ts";
 import type { LeadInput } from "./lead-input.ts";
 import { bulkAddLeads, deleteLeads } from "./lead-writes.ts";
 import { type RateBudget, sharedRateBudget } from "./rate-budget.ts";
-import { registerSecret } from "../core/redact.ts";
 import {
   type BlockListEntry,
   blockListBulkCreateSchema,

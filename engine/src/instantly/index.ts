@@ -1,5 +1,6 @@
 /** Public surface of the Instantly API V2 client (re-exports only). */
 
+export { safeMessage } from "../core/redact.ts";
 export type { BulkAddRowOutcome, BulkAddRowStatus, ChangelogState } from "./bulk-add.ts";
 export { type SendingStatus, stepDelaysDays } from "./capacity-calls.ts";
 export type { Account, AccountDaily, CampaignDaily } from "./capacity-schemas.ts";
@@ -31,7 +32,6 @@ export {
   toOutcome,
 } from "./errors.ts";
 export { INSTANTLY_LIMITS, RateBudget, type RateBudgetOptions, sharedRateBudget } from "./rate-budget.ts";
-export { safeMessage } from "../core/redact.ts";
 export type { BlockListEntry, Campaign, CampaignAnalytics, Lead, Workspace } from "./schemas.ts";
 export type { ClientStatsSnapshot, OperationStats } from "./stats.ts";
 export type { VerificationOutcome, VerificationResult } from "./verification.ts";

@@ -1,3 +1,4 @@
+import { leadTerms, scrubErrorMessage } from "../core/redact.ts";
 import { attributeBulkAdd, normaliseEmail } from "./bulk-add.ts";
 import { requireId } from "./client-args.ts";
 import type { ClientCore } from "./client-core.ts";
@@ -9,7 +10,6 @@ import {
   MAX_BULK_ADD,
 } from "./client-types.ts";
 import { type LeadInput, pickLeadFields } from "./lead-input.ts";
-import { leadTerms, scrubErrorMessage } from "../core/redact.ts";
 import { bulkAddResponseSchema, bulkDeleteResponseSchema, parseResponse } from "./schemas.ts";
 import type { RequestSpec } from "./transport.ts";
 

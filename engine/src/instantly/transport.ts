@@ -15,6 +15,7 @@
  * - 401/402/403: `InstantlyFatalError` (aborts the run).
  */
 import { type $Fetch, ofetch } from "ofetch";
+import { safeMessage } from "../core/redact.ts";
 import type { CircuitBreaker } from "./circuit-breaker.ts";
 import {
   CircuitOpenError,
@@ -24,7 +25,6 @@ import {
   InstantlyRejectedError,
 } from "./errors.ts";
 import { type RateBudget, sleep } from "./rate-budget.ts";
-import { safeMessage } from "../core/redact.ts";
 import type { ClientStats } from "./stats.ts";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
