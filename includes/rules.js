@@ -1,6 +1,6 @@
 /**
  * The business rules as data: drain reason codes, cooldown per reason, Instantly status meanings,
- * role prefixes, free-mail and disposable domains, and the lead-scoring weights (seed 003: revenue 40,
+ * role prefixes, free-mail and disposable domains, and the lead-scoring weights (revenue 40,
  * technology 30, geography 20, timing 10). The SQLX files call the functions below so every rule is
  * written once; change a rule here and every model, assertion and report follows.
  *
@@ -581,7 +581,7 @@ function sequenceCooldownDays(reasonExpr, emailedExpr) {
   return `case when not coalesce(${emailedExpr}, false) and coalesce(${reasonExpr} not in ('skipped', 'lost_add'), true) then 0 else ${cooldownDaysCase(reasonExpr)} end`;
 }
 
-/** Lead-scoring weights (seed 003). Points per signal; the group maxima sum to 100. */
+/** Lead-scoring weights. Points per signal; the group maxima sum to 100. */
 const SCORING = {
   revenue: {
     max: 40,

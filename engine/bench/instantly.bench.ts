@@ -110,7 +110,7 @@ function syntheticLeads(n: number, prefix: string): LeadInput[] {
     requests_per_1000_leads: round((drainRequests / added.value.length) * 1000, 3),
   });
 
-  // The seed scripts: one POST /leads per lead and a fixed 0.5 s pause (seed 002: "0.5s delay between calls").
+  // The seed scripts: one POST /leads per lead and a fixed 0.5 s pause (a fixed "0.5s delay between calls").
   log(`naive: ${NAIVE_SAMPLE} single creates with a 0.5 s pause (extrapolated to ${LEADS})`);
   const sample = syntheticLeads(NAIVE_SAMPLE, "naive");
   const naive = await measure(async () => {

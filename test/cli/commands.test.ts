@@ -11,7 +11,7 @@ import { type Sandbox, startSandbox } from "../../engine/src/sandbox/server.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";
 
 /**
- * The commands of issue 14 as a user runs them against a sandbox: `apply --dry-run` and
+ * The commands as a user runs them against a sandbox: `apply --dry-run` and
  * `run --dry-run` write nothing to Instantly; `status` counts the adds an apply just made; `runs` and
  * `show` tell what a run did; Ctrl-C during apply says what was done and exits 130.
  */

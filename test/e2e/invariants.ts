@@ -1,7 +1,7 @@
 import type { World } from "./harness.ts";
 
 /**
- * The invariants of DESIGN.md section 9, checked from the outside: the warehouse the engine wrote
+ * The pipeline's invariants (README "Guarantees"), checked from the outside: the warehouse the engine wrote
  * (DuckDB), the sandbox's state (what Instantly really holds), the Echo/Slack sink and everything
  * the engine processes printed. Each check returns violations instead of throwing, so a test can
  * report all of them at once after a run.

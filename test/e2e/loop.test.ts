@@ -7,7 +7,7 @@ import { checkInvariants, formatViolations } from "./invariants.ts";
 /**
  * The loop over simulated days, as CI runs it (`engine pull` → transform → `engine apply`), against a
  * sandbox that injects 429 bursts, 5xx, timeouts, connection resets and partial bulk results on every
- * call, with writes that sometimes land before the failure. Every invariant of DESIGN.md section 9 is
+ * call, with writes that sometimes land before the failure. Every invariant of test/e2e/invariants.ts is
  * checked after every pull and every apply. Deterministic: fixed seeds for the pool, the sandbox's
  * simulation and its fault stream.
  */

@@ -30,7 +30,7 @@ function notifier(env: Record<string, string>): Notifier {
   return createNotifier({ SLACK_NOTIFICATION_CHANNEL: "#cold-email-ops", ...env }, fast);
 }
 
-describe("Echo messages API (seed 001)", () => {
+describe("Echo messages API", () => {
   it("creates the message with the seed's fields and auth, then sends it by id", async () => {
     const result = await notifier(sink.env("echo-messages")).send(message);
     expect(result).toMatchObject({ ok: true, adapter: "echo-messages", message: "sync", attempts: 2 });
@@ -121,7 +121,7 @@ describe("Echo messages API (seed 001)", () => {
   });
 });
 
-describe("Echo external endpoint (seed 000)", () => {
+describe("Echo external endpoint", () => {
   it("posts {notification_type, title, channel, notification_data} with X-API-Key", async () => {
     const result = await notifier(sink.env("echo-external")).send(message);
     expect(result).toMatchObject({ ok: true, adapter: "echo-external", attempts: 1 });

@@ -1,7 +1,7 @@
 import type { RunReport } from "../../engine/src/core/run-report.ts";
 
 /**
- * A fixed run shaped after the seed examples (seed 000/001): a drain of 166 leads and a push of 92,
+ * A fixed run shaped after the original notification examples: a drain of 166 leads and a push of 92,
  * finishing 2025-01-15 19:30 UTC (2:30 PM in New York). Counts only, no PII, like every RunReport.
  */
 export function sampleReport(overrides: Partial<RunReport> = {}): RunReport {

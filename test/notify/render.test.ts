@@ -217,7 +217,7 @@ function keyPaths(value: unknown, prefix = ""): string[] {
   return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
 }
 
-// Seed 000 "Required Data Points", verbatim.
+// The original notification spec's "Required Data Points", verbatim.
 const seedSync = {
   operation: "sync",
   timestamp: "2025-01-15T14:30:00Z",
@@ -281,7 +281,7 @@ const seedDrain = {
   github_run_url: "https://github.com/user/repo/actions/runs/123457",
 };
 
-describe("seed 000 notification_data", () => {
+describe("the original notification_data example", () => {
   it("sync: every seed field, same values for the seed's figures, documented differences only", () => {
     const data = renderSyncMessage(sampleReport(), opts).notificationData;
     const ours = keyPaths(data).sort();

@@ -14,7 +14,7 @@ import {
   type Scenario,
 } from "./harness.ts";
 
-/** Which Instantly leads must go, and why (DESIGN.md section 5 drain reasons). */
+/** Which Instantly leads must go, and why (the drain reasons of includes/rules.js). */
 
 let s: Scenario;
 beforeAll(async () => {
