@@ -13,8 +13,10 @@ import { ExitCode } from "../../engine/src/core/errors.ts";
 import { evaluateGuards, type GuardInput } from "../../engine/src/core/guards.ts";
 import { makeAction, planSchema, summarisePlan } from "../../engine/src/core/plan.ts";
 import { deriveRunStatus, exitCodeFor } from "../../engine/src/core/run-status.ts";
+import type { ActionStateName } from "../../engine/src/core/states.ts";
 import { CRASH_POINTS, parseCrashTarget } from "../../engine/src/sync/crash-points.ts";
 import { ciRunUrl, newRunId } from "../../engine/src/sync/run-id.ts";
+import type { PriorState } from "../../engine/src/sync/warehouse-reads.ts";
 import { actionId } from "./action-id.ts";
 
 describe("actionId", () => {
@@ -195,7 +197,10 @@ describe("run status", () => {
 });
 
 describe("prior states", () => {
-  const p = (state: string, extra: { retryable?: boolean | null; errorCode?: string | null } = {}) => ({
+  const p = (
+    state: ActionStateName,
+    extra: { retryable?: boolean | null; errorCode?: string | null } = {},
+  ): PriorState => ({
     op: "add",
     state,
     retryable: extra.retryable ?? null,
@@ -209,7 +214,7 @@ describe("prior states", () => {
     expect(isSettled(p("failed", { retryable: true, errorCode: "rate_limited" }))).toBe(false);
     expect(isSettled(p("failed", { retryable: true, errorCode: "circuit_open" }))).toBe(false);
     expect(isSettled(p("failed", { retryable: false }))).toBe(true);
-    for (const s of ["succeeded", "rejected", "invalid", "skipped", "intent"])
+    for (const s of ["succeeded", "rejected", "invalid", "skipped", "intent"] as const)
       expect(isSettled(p(s))).toBe(true);
   });
 

@@ -5,3 +5,12 @@
  * every row whoever wrote it.
  */
 export type ActionOp = "add" | "drain" | "block" | "verify";
+
+const OPS = new Set<string>(["add", "drain", "block", "verify"]);
+
+/** An op read back from the warehouse; an unknown word is a broken contract, not a new op. */
+export function parseActionOp(value: unknown): ActionOp {
+  const text = String(value);
+  if (!OPS.has(text)) throw new Error(`sync_changelog.op: unknown op ${JSON.stringify(text)}`);
+  return text as ActionOp;
+}

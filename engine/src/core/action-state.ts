@@ -1,3 +1,6 @@
+import type { ActionOp } from "./action-id.ts";
+import type { ActionStateName } from "./states.ts";
+
 /**
  * What an action's latest changelog state means for the next run of the same pull. Pure rules, shared
  * by apply (what to send again, how much room is left) and pull (what to reconcile).
@@ -8,8 +11,8 @@
  * already hold a slot. So such an add counts as possibly landed until the next pull shows the truth.
  */
 export interface ActionState {
-  op: string;
-  state: string;
+  op: ActionOp;
+  state: ActionStateName;
   retryable: boolean | null;
   errorCode: string | null;
 }

@@ -17,6 +17,7 @@
  * When the call was retried after an ambiguous failure (5xx/timeout/reset), a row reported as
  * "already in the workspace" may be our own first attempt, so it is `unconfirmed`, not `skipped`.
  */
+import type { FinalState } from "../core/states.ts";
 import type { BulkAddResponse } from "./schemas.ts";
 
 export type BulkAddRowStatus =
@@ -30,7 +31,6 @@ export type BulkAddRowStatus =
   | "unconfirmed";
 
 /** The `sync_changelog.state` a row maps to (the states of warehouse/tables.ts sync_changelog.state). */
-export type ChangelogState = "succeeded" | "skipped" | "rejected" | "invalid" | "failed";
 
 export interface BulkAddRowOutcome {
   /** Position in the `leads` array passed to `bulkAddLeads`. */
@@ -38,14 +38,14 @@ export interface BulkAddRowOutcome {
   status: BulkAddRowStatus;
   /** Instantly lead id, for `created` rows. */
   leadId?: string;
-  state: ChangelogState;
+  state: FinalState;
   /** Whether a later run may try this row again. */
   retryable: boolean;
   /** Stable reason code for the changelog `error_code` column. */
   reason: string;
 }
 
-const STATE: Record<BulkAddRowStatus, { state: ChangelogState; retryable: boolean; reason: string }> = {
+const STATE: Record<BulkAddRowStatus, { state: FinalState; retryable: boolean; reason: string }> = {
   created: { state: "succeeded", retryable: false, reason: "created" },
   skipped: { state: "skipped", retryable: false, reason: "already_in_workspace" },
   duplicate: { state: "skipped", retryable: false, reason: "duplicate_in_payload" },

@@ -1,7 +1,7 @@
 /** Public surface of the Instantly API V2 client (re-exports only). */
 
 export { safeMessage } from "../core/redact.ts";
-export type { BulkAddRowOutcome, BulkAddRowStatus, ChangelogState } from "./bulk-add.ts";
+export type { BulkAddRowOutcome, BulkAddRowStatus } from "./bulk-add.ts";
 export { type SendingStatus, stepDelaysDays } from "./capacity-calls.ts";
 export type { Account, AccountDaily, CampaignDaily } from "./capacity-schemas.ts";
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from "./circuit-breaker.ts";

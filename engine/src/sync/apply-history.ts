@@ -1,3 +1,5 @@
+import { parseActionOp } from "../core/action-id.ts";
+import { parseActionState } from "../core/states.ts";
 import type { Warehouse } from "../warehouse/port.ts";
 import { type PriorState, type PullInfo, parseJsonObject, readRuns } from "./warehouse-reads.ts";
 
@@ -64,8 +66,8 @@ export async function appliesOfPull(warehouse: Warehouse, pull: PullInfo): Promi
 /**
  * Latest state per action_id over the changelog rows of the applies of this pull (the only runs that
  * can hold actions of this pull, whose run id is part of the action id). A later run's row beats any
- * row of an earlier run, whatever the stamps say; within one run the journal's clock is monotonic,
- * so the later stamp wins, and on a tie a final state beats the intent (the reporting views' rule).
+ * row of an earlier run, whatever the stamps say; within one run the later stamp wins, except that a
+ * final row always beats the intent (the rules' order, stg_sync_action_state).
  */
 export async function readApplyHistory(warehouse: Warehouse, pull: PullInfo): Promise<ApplyHistory> {
   const runs = await appliesOfPull(warehouse, pull);
@@ -92,10 +94,13 @@ export async function readApplyHistory(warehouse: Warehouse, pull: PullInfo): Pr
         const at = toMs(r.recorded_at);
         const id = String(r.action_id);
         const prev = ofRun.get(id);
-        const state = String(r.state);
-        if (prev && (prev.at > at || (prev.at === at && state === "intent"))) continue;
+        const state = parseActionState(r.state);
+        // A final row beats the intent whatever the stamps say; between two finals the later wins.
+        const rank = (s: string) => (s === "intent" ? 0 : 1);
+        if (prev && (rank(prev.state) > rank(state) || (rank(prev.state) === rank(state) && prev.at > at)))
+          continue;
         ofRun.set(id, {
-          op: String(r.op),
+          op: parseActionOp(r.op),
           state,
           retryable: r.retryable === null || r.retryable === undefined ? null : Boolean(r.retryable),
           errorCode: r.error_code === null || r.error_code === undefined ? null : String(r.error_code),

@@ -1,6 +1,7 @@
 import { nowMs } from "../core/clock.ts";
 import type { PlannedAction } from "../core/plan.ts";
 import { leadTerms, safeMessage, scrubTerms } from "../core/redact.ts";
+import type { FinalState } from "../core/states.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import { emailVerificationsTable, syncChangelogTable } from "../warehouse/tables.ts";
 import { crashPoint } from "./crash-points.ts";
@@ -14,7 +15,6 @@ import { crashPoint } from "./crash-points.ts";
  * Final rows are stamped strictly after their intent (a monotonic clock), because the reporting
  * views take the latest row per action_id by `recorded_at`.
  */
-export type FinalState = "succeeded" | "rejected" | "invalid" | "skipped" | "failed";
 
 export interface FinalEntry {
   action: PlannedAction;

@@ -1,4 +1,4 @@
-import type { ActionOp } from "../core/action-id.ts";
+import { parseActionOp } from "../core/action-id.ts";
 import { isAmbiguousFailure } from "../core/action-state.ts";
 import { ExitCode, UserError } from "../core/errors.ts";
 import { makeAction, type PlannedAction } from "../core/plan.ts";
@@ -100,7 +100,7 @@ export async function loadOpenActions(warehouse: Warehouse): Promise<OpenAction[
     ...stamped(r.state_at ?? r.recorded_at),
     action: makeAction({
       action_id: String(r.action_id),
-      op: String(r.op) as ActionOp,
+      op: parseActionOp(r.op),
       email: norm(r.email as string | null),
       campaign_id: String(r.campaign_id ?? "").toLowerCase(),
       lead_id: (r.lead_id as string | null) ?? null,

@@ -1,3 +1,5 @@
+import { type ActionOp, parseActionOp } from "../core/action-id.ts";
+import { type ActionStateName, parseActionState } from "../core/states.ts";
 import { redactText } from "../notify/pii.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import { readAll, readRuns } from "./warehouse-reads.ts";
@@ -26,9 +28,9 @@ export interface RunSummary {
 
 export interface FailedRowSample {
   action_id: string;
-  op: string;
+  op: ActionOp;
   campaign_id: string | null;
-  state: string;
+  state: ActionStateName;
   error_code: string | null;
   http_status: number | null;
   retryable: boolean | null;
@@ -120,7 +122,7 @@ export async function showRun(
   };
   for (const r of rows.sort((a, b) => time(a.recorded_at) - time(b.recorded_at))) {
     const id = String(r.action_id);
-    const state = String(r.state);
+    const state = parseActionState(r.state);
     if (state === "intent") {
       intents.add(id);
       continue;
@@ -129,7 +131,7 @@ export async function showRun(
     if (seen.has(`${id}|${state}`)) continue;
     seen.add(`${id}|${state}`);
     finals.add(id);
-    const op = String(r.op);
+    const op = parseActionOp(r.op);
     bump(detail.byOpState, op, state);
     bump(detail.byReason, op, (r.reason as string | null) ?? "-");
     bump(detail.byCampaign, (r.campaign_id as string | null) ?? "-", `${op}_${state}`);

@@ -1,4 +1,6 @@
+import type { ActionOp } from "../core/action-id.ts";
 import { bump, nested } from "../core/batching.ts";
+import type { ActionStateName } from "../core/states.ts";
 import type { FinalEntry } from "./journal.ts";
 
 /**
@@ -28,7 +30,7 @@ export class Tally {
     }
   }
 
-  count(op: string, state: string): number {
+  count(op: ActionOp, state: ActionStateName): number {
     return this.byOpState[op]?.[state] ?? 0;
   }
 
@@ -41,7 +43,7 @@ export class Tally {
     return out;
   }
 
-  campaignCount(campaign: string, op: string, state: string): number {
+  campaignCount(campaign: string, op: ActionOp, state: ActionStateName): number {
     return this.byCampaign[campaign]?.[`${op}_${state}`] ?? 0;
   }
 }

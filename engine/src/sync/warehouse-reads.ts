@@ -1,5 +1,7 @@
 import type { Settings } from "../config/settings.ts";
+import type { ActionOp } from "../core/action-id.ts";
 import { UserError } from "../core/errors.ts";
+import type { ActionStateName } from "../core/states.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 
 /**
@@ -57,8 +59,8 @@ export interface PushRow {
 
 /** Latest state of one action, from the changelog rows of earlier runs. */
 export interface PriorState {
-  op: string;
-  state: string;
+  op: ActionOp;
+  state: ActionStateName;
   retryable: boolean | null;
   errorCode: string | null;
   campaignId: string | null;

@@ -1,4 +1,5 @@
 import type { RunReport, RunStatus } from "../../core/run-report.ts";
+import { FINAL_STATES } from "../../core/states.ts";
 import type { InstantlyClient } from "../../instantly/index.ts";
 import type { Preflight, RunContext, RunInputs } from "./context.ts";
 
@@ -88,10 +89,7 @@ export function buildReport(r: RunResults): RunReport {
       failed: t.count("add", "failed"),
       byCampaign: (pre?.campaigns ?? []).map((m) => {
         const id = m.campaign.id.toLowerCase();
-        const attempted = ["succeeded", "skipped", "rejected", "invalid", "failed"].reduce(
-          (n, s) => n + t.campaignCount(id, "add", s),
-          0,
-        );
+        const attempted = FINAL_STATES.reduce((n, s) => n + t.campaignCount(id, "add", s), 0);
         return {
           campaignId: id,
           segment: m.segment.name,
