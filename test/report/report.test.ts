@@ -112,6 +112,11 @@ describe("engine report after a seven-day demo", () => {
           }
           return { id: card.dataset.chart, points: Number(card.dataset.points), drawn: Boolean(chart), values, painted };
         })`);
+        // One trends card per campaign with a cohort (test/report/attention.test.ts checks their content).
+        const trendCampaigns = await query<{ n: number }>(
+          "select count(distinct campaign_id)::integer as n from cold_email_reporting.rpt_campaign_trends",
+        );
+        expect(trendCampaigns[0]?.n).toBeGreaterThan(0);
         expect(charts.map((c) => c.id).sort()).toEqual(
           [
             "campaigns",
@@ -119,9 +124,11 @@ describe("engine report after a seven-day demo", () => {
             "drain-reasons",
             "eligibility",
             "funnel",
+            "handoffs",
             "runs",
             "suppression",
             "verification",
+            ...Array.from({ length: trendCampaigns[0]?.n ?? 0 }, (_, i) => `trends-${i}`),
           ].sort(),
         );
         for (const c of charts) {

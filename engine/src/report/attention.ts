@@ -109,8 +109,12 @@ export function attentionLine(
 ): string {
   const campaign = (id: string | null) => (id ? (names.get(id) ?? id) : "?");
   switch (i.kind) {
-    case "open_alert":
-      return `alert ${i.subject} raised ${when(i.since)}${i.value === null ? "" : ` (value ${i.value})`}`;
+    case "open_alert": {
+      // Per-campaign alert keys end in the campaign id (bounce_rate:<id>): show its name.
+      const [name, id] = i.subject.split(":");
+      const what = `${(name ?? i.subject).replace(/_/g, " ")}${id ? ` · ${campaign(id.toLowerCase())}` : ""}`;
+      return `alert ${what} raised ${when(i.since)}${i.value === null ? "" : ` (value ${i.value})`}`;
+    }
     case "run_failed":
       return `${i.reason} run ${i.subject} failed ${when(i.since)}${i.detail ? `: ${i.detail.slice(0, 200)}` : ""} (\`engine show ${i.subject}\`)`;
     case "run_partial":
