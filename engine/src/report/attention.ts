@@ -137,3 +137,24 @@ export function attentionLine(
       return `${i.kind} ${i.subject}`;
   }
 }
+
+/**
+ * `engine status`'s first block: what needs attention (marked "!"), then the pool rows that do not.
+ * `missingHint` says what builds rpt_attention when it is not there.
+ */
+export function attentionBlock(
+  items: AttentionItem[] | null,
+  names: ReadonlyMap<string, string | null>,
+  missingHint: string,
+): string[] {
+  if (items === null) return [`needs attention: unknown, ${ATTENTION_SOURCE} not built yet (${missingHint})`];
+  const needs = items.filter((i) => i.needsAttention);
+  const lines = [
+    needs.length === 0
+      ? "needs attention: nothing"
+      : `needs attention (${needs.length}, most urgent first; ${ATTENTION_SOURCE}):`,
+  ];
+  for (const i of sortAttention(items))
+    lines.push(`  ${i.needsAttention ? "!" : " "} ${attentionLine(i, names)}`);
+  return lines;
+}
