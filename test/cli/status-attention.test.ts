@@ -84,6 +84,29 @@ describe("engine status: needs attention first", () => {
   });
 });
 
+describe("engine status: untrusted text in the attention lines", () => {
+  test("a control character in a run's error is shown, never sent to the terminal", async () => {
+    const warehouse = await emptyWarehouse("escape.duckdb");
+    try {
+      const schema = settings.vars.reporting_dataset;
+      await warehouse.conn.run(`create schema if not exists "${schema}"`);
+      await warehouse.conn.run(
+        `create table "${schema}".rpt_attention as
+         select 'run_failed' as kind, 'apply-1' as subject, 'apply' as reason,
+                'boom' || chr(27) || '[2J' || chr(10) || 'second line' as detail,
+                true as needs_attention, 2 as sort_order`,
+      );
+      const lines = formatStatus(await gatherStatus(warehouse, settings));
+      expect(lines[1]).toBe(
+        "  ! apply run apply-1 failed: boom\\x1b[2J second line (`engine show apply-1`)",
+      );
+      expect(lines.join("\n")).not.toContain("\x1b");
+    } finally {
+      await warehouse.close();
+    }
+  });
+});
+
 describe("engine status while a run holds the warehouse", () => {
   function status(file: string) {
     const r = spawnSync(process.execPath, [path.join(repoRoot(), "engine/bin/engine.js"), "status"], {

@@ -81,7 +81,8 @@ const count = (n: number | null) => (n ?? 0).toLocaleString("en-US");
 const plural = (n: number | null, one: string, many = `${one}s`) =>
   `${count(n)} ${(n ?? 0) === 1 ? one : many}`;
 const days = (n: number | null) => (n === null ? "n/a" : `${(Math.round(n * 10) / 10).toFixed(1)} days`);
-const when = (s: string | null) => (s ? `${s.slice(0, 16).replace("T", " ")} UTC` : "");
+/** " 2026-06-01 10:00 UTC", or nothing when the time is not known. */
+const at = (s: string | null) => (s ? ` ${s.slice(0, 16).replace("T", " ")} UTC` : "");
 
 /** "kept out: 562 by the domain limit, 40 cooling down, 12 suppressed" (the parts that are not 0). */
 export function heldOutWords(i: AttentionItem): string {
@@ -113,20 +114,20 @@ export function attentionLine(
       // Per-campaign alert keys end in the campaign id (bounce_rate:<id>): show its name.
       const [name, id] = i.subject.split(":");
       const what = `${(name ?? i.subject).replace(/_/g, " ")}${id ? ` · ${campaign(id.toLowerCase())}` : ""}`;
-      return `alert ${what} raised ${when(i.since)}${i.value === null ? "" : ` (value ${i.value})`}`;
+      return `alert ${what} raised${at(i.since)}${i.value === null ? "" : ` (value ${i.value})`}`;
     }
     case "run_failed":
-      return `${i.reason} run ${i.subject} failed ${when(i.since)}${i.detail ? `: ${i.detail.slice(0, 200)}` : ""} (\`engine show ${i.subject}\`)`;
+      return `${i.reason} run ${i.subject} failed${at(i.since)}${i.detail ? `: ${i.detail.slice(0, 200)}` : ""} (\`engine show ${i.subject}\`)`;
     case "run_partial":
-      return `${i.reason} run ${i.subject} partial ${when(i.since)}: ${plural(i.items, "action")} failed, rejected or unresolved (\`engine show ${i.subject}\`)`;
+      return `${i.reason} run ${i.subject} partial${at(i.since)}: ${plural(i.items, "action")} failed, rejected or unresolved (\`engine show ${i.subject}\`)`;
     case "run_unfinished":
-      return `${i.reason} run ${i.subject} started ${when(i.since)} and never finished (killed, crashed or still running)`;
+      return `${i.reason} run ${i.subject} started${at(i.since)} and never finished (killed, crashed or still running)`;
     case "campaign_blocked":
       return i.reason === "bounce_guard"
         ? `campaign ${campaign(i.campaignId)} gets no adds: bounce rate ${i.value} % over the ${i.threshold} % guard`
         : `campaign ${campaign(i.campaignId)} gets no adds: ${noAddsReasonWords(i.reason)}`;
     case "orphans":
-      return `${plural(i.items, "orphaned lead")} (${i.subject.replace(/_/g, " ")}; ${ORPHAN_ACTION[i.reason ?? ""] ?? i.reason}) since ${when(i.since)}: rpt_orphans`;
+      return `${plural(i.items, "orphaned lead")} (${i.subject.replace(/_/g, " ")}; ${ORPHAN_ACTION[i.reason ?? ""] ?? i.reason})${i.since ? ` since${at(i.since)}` : ""}: rpt_orphans`;
     case "handoffs":
       return `${plural(i.items, "hand-off")} from ${campaign(i.campaignId)} in the last 7 days: \`engine handoffs --since 7d\`, table rpt_handoffs`;
     case "pool_runway":

@@ -1,4 +1,5 @@
 import type { Settings } from "../config/settings.ts";
+import { escapeTerminal } from "../core/escape.ts";
 import { campaignStatusName } from "../core/instantly-codes.ts";
 import { formatDuration, renderTable } from "../core/table.ts";
 import { type CampaignPacing, noAddsReasonWords, readSendCapacity } from "../notify/pacing.ts";
@@ -251,7 +252,8 @@ export function formatStatus(s: StatusReport): string[] {
   if (s.runInProgress)
     lines.push(`a run is in progress (${s.runInProgress}): figures as of its last write`, "");
   const names = new Map(s.campaigns.map((c) => [c.campaign_id, c.campaign_name]));
-  lines.push(...attentionBlock(s.attention ?? null, names, next), "");
+  // Campaign names (Instantly's) and run errors are untrusted text: one visible line each, like the tables.
+  lines.push(...attentionBlock(s.attention ?? null, names, next).map(escapeTerminal), "");
   lines.push(
     s.latestPull
       ? `latest pull   ${s.latestPull.runId} at ${s.latestPull.finishedAt}: ${s.latestPull.leads.toLocaleString("en-US")} lead(s)${s.latestPull.complete ? "" : " (INCOMPLETE: run engine pull again)"}`
