@@ -97,9 +97,7 @@ describe("engine status: untrusted text in the attention lines", () => {
                 true as needs_attention, 2 as sort_order`,
       );
       const lines = formatStatus(await gatherStatus(warehouse, settings));
-      expect(lines[1]).toBe(
-        "  ! apply run apply-1 failed: boom\\x1b[2J second line (`engine show apply-1`)",
-      );
+      expect(lines[1]).toBe("  ! apply run apply-1 failed: boom\\x1b[2J second line (`engine show apply-1`)");
       expect(lines.join("\n")).not.toContain("\x1b");
     } finally {
       await warehouse.close();
