@@ -26,6 +26,7 @@ const ATTENTION = `select * from "cold_email_reporting"."rpt_attention" order by
 const isoOf = (v: unknown) => (v instanceof Date ? v.toISOString() : null);
 
 let s: Scenario;
+const scenario = () => s;
 beforeAll(async () => {
   s = await openScenario({
     pacing: "capacity",
@@ -38,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => s?.wh.close());
 
 /** One healthy mailbox (30 a day) for SMB, none for MIDSIZE, in pull `runId`. */
-async function sendingSetup(runId: string): Promise<void> {
+async function sendingSetup(runId: string, s: Scenario = scenario()): Promise<void> {
   const at = { run_id: runId, recorded_at: daysAgo(0.01) };
   await insert(s, "cold_email_ops", "instantly_sending_accounts", [
     { ...at, email: "box@sender.io", daily_limit: 30, status: 1, warmup_status: 1, setup_pending: false },
@@ -338,6 +339,39 @@ describe("rpt_campaign_trends", () => {
       meeting_rate_pct: 25,
       bounce_rate_pct: 25,
       unsubscribe_rate_pct: 25,
+    });
+  });
+});
+
+describe("rpt_attention with alert_runway_min_days set", () => {
+  let own: Scenario;
+  beforeAll(async () => {
+    own = await openScenario({
+      pacing: "capacity",
+      first_touch_days: "2",
+      pacing_headroom: "0.9",
+      alert_runway_min_days: "0.5",
+    });
+  }, 120_000);
+  afterAll(() => own?.wh.close());
+
+  it("judges the runway against the var: 20 leads at 27 new starts a day last 0.74 days, over 0.5", async () => {
+    await leads(
+      own,
+      Array.from({ length: 20 }, (_, i) => ({ email: `r${i}@r${i}.com`, estimated_sales_yearly: 100_000 })),
+    );
+    await pull(own, "pull-1", []);
+    await sendingSetup("pull-1", own);
+    await run(own);
+    const [smb] = await rows(
+      own,
+      `select * from "cold_email_reporting"."rpt_attention" where kind = 'pool_runway' and segment = 'smb'`,
+    );
+    expect(smb).toMatchObject({
+      eligible_left: 20,
+      adds_per_day: 27,
+      threshold: 0.5,
+      needs_attention: false,
     });
   });
 });
