@@ -186,6 +186,9 @@ const guards = {
   bounceMinContacted: num("bounce_min_contacted", { int: true, min: 0, fallback: 20 }),
 };
 
+/** Days of lead pool left under which rpt_attention says the pool runs dry (the pool_runway alert's threshold too). */
+const alertRunwayMinDays = num("alert_runway_min_days", { min: 0, fallback: 14 });
+
 /**
  * `as_of` pins "now" for the whole graph (tests, backfills, reproducing a past run); empty means the
  * warehouse's current time. Normalised to `YYYY-MM-DD HH:MM:SS.sss+00`, which both engines cast.
@@ -255,6 +258,7 @@ module.exports = {
   contact,
   eligibility,
   guards,
+  alertRunwayMinDays,
   asOf,
   now,
   managedCampaignList,

@@ -22,7 +22,9 @@ describe("engine status pacing", () => {
   test("before any transform: no pacing, said in words, never an error", async () => {
     const s = await gatherStatus(world.warehouse, world.settings);
     expect(s.pacing).toBeNull();
-    expect(formatStatus(s)).toContain("pacing: int_send_capacity not built yet (run the transform)");
+    expect(formatStatus(s)).toContain(
+      "pacing: int_send_capacity not built yet (run `engine pull`, then the transform)",
+    );
   });
 
   test("after pull + transform: the model's figures per campaign, in the table and in --json", async () => {
@@ -65,6 +67,24 @@ describe("engine status pacing", () => {
       expect(row).toContain(`${p.healthySenders}/${p.senders}`);
       if (p.noAddsReasonWords) expect(row).toContain(p.noAddsReasonWords.slice(0, 20));
     }
+    // The "needs attention" block reads rpt_attention: each segment's runway is int_send_capacity's.
+    const pools = await query(
+      world,
+      `select segment, pool_left, runway_days from ${world.settings.vars.staging_dataset}.int_send_capacity order by segment`,
+    );
+    expect(
+      (s.attention ?? [])
+        .filter((i) => i.kind === "pool_runway")
+        .map((i) => [i.segment, i.eligibleLeft, i.runwayDays])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ).toEqual(
+      pools.map((r) => [
+        r.segment,
+        Number(r.pool_left),
+        r.runway_days === null ? null : Number(r.runway_days),
+      ]),
+    );
+    expect(lines[0]).toMatch(/^needs attention/);
     const json = JSON.parse(JSON.stringify(s));
     expect(json.pacing.campaigns[0]).toMatchObject({
       segment: sql[0]?.segment,

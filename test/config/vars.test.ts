@@ -34,6 +34,7 @@ describe("typed vars", () => {
       bounceMaxPct: 2,
       bounceMinSent: 1,
       noSuccessHours: 6,
+      runwayMinDays: 14,
     });
     const over = loadSettings({
       projectDir: repoRoot(),

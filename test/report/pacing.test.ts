@@ -87,8 +87,9 @@ describe("the report's Pacing section", () => {
   });
 
   it("the page script gives each campaign's chart that campaign's rows (no browser: Chart.js recorded)", () => {
-    // The last two scripts: report.js (Chart.js defaults, the other charts) and report-pacing.js.
-    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "").slice(-2);
+    // The last three scripts: report.js (Chart.js defaults, the other charts), report-pacing.js and
+    // report-trends.js (no trends or hand-off cards here: it draws nothing).
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "").slice(-3);
     const payload = html.match(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/)?.[1];
     const cards = [...html.matchAll(/data-chart="(pacing-\d)" data-campaign="([^"]+)"/g)].map((m) => ({
       dataset: { chart: m[1], campaign: m[2] } as Record<string, string>,

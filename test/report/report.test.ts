@@ -97,6 +97,17 @@ describe("engine report after a seven-day demo", () => {
         const url = pathToFileURL(demo.reportFile as string).href;
         await browser.load(url);
         expect(await browser.evaluate<string>("document.body.dataset.ready")).toBe("true");
+        // "Needs attention" comes first, one line per rpt_attention row (its content: test/report/attention.test.ts).
+        const attentionRows = await query<{ n: number }>(
+          "select count(*)::integer as n from cold_email_reporting.rpt_attention",
+        );
+        expect(
+          await browser.evaluate<{ first: string; items: number }>(`({
+            first: document.querySelector("main").firstElementChild.dataset.section,
+            items: document.querySelectorAll('[data-section="attention"] li').length,
+          })`),
+        ).toEqual({ first: "attention", items: attentionRows[0]?.n });
+        expect(attentionRows[0]?.n).toBeGreaterThan(0);
         // Pacing cards: test/report/pacing.test.ts (this demo has no mailboxes, so nothing to pace).
         const charts = await browser.evaluate<
           Array<{ id: string; points: number; drawn: boolean; values: number; painted: boolean }>
@@ -112,6 +123,11 @@ describe("engine report after a seven-day demo", () => {
           }
           return { id: card.dataset.chart, points: Number(card.dataset.points), drawn: Boolean(chart), values, painted };
         })`);
+        // One trends card per campaign with a cohort (test/report/attention.test.ts checks their content).
+        const trendCampaigns = await query<{ n: number }>(
+          "select count(distinct campaign_id)::integer as n from cold_email_reporting.rpt_campaign_trends",
+        );
+        expect(trendCampaigns[0]?.n).toBeGreaterThan(0);
         expect(charts.map((c) => c.id).sort()).toEqual(
           [
             "campaigns",
@@ -119,9 +135,11 @@ describe("engine report after a seven-day demo", () => {
             "drain-reasons",
             "eligibility",
             "funnel",
+            "handoffs",
             "runs",
             "suppression",
             "verification",
+            ...Array.from({ length: trendCampaigns[0]?.n ?? 0 }, (_, i) => `trends-${i}`),
           ].sort(),
         );
         for (const c of charts) {

@@ -36,6 +36,7 @@ export interface AlertThresholdSettings {
   bounceMaxPct: number;
   bounceMinSent: number;
   noSuccessHours: number;
+  runwayMinDays: number;
 }
 
 export interface Settings {
@@ -181,6 +182,7 @@ export function loadSettings(
       bounceMaxPct: vars.alert_bounce_max_pct,
       bounceMinSent: vars.alert_bounce_min_sent,
       noSuccessHours: vars.alert_no_success_hours,
+      runwayMinDays: vars.alert_runway_min_days,
     },
     defaultProject: parsedFile.defaultProject,
     defaultLocation: parsedFile.defaultLocation,

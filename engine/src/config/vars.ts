@@ -143,6 +143,7 @@ export const VARS = {
   alert_bounce_max_pct: pct("2", "Campaign bounce ceiling, %"),
   alert_bounce_min_sent: pct("1", "Sent emails before a campaign's bounce rate alerts"),
   alert_no_success_hours: pct("6", "Hours without a completed run before alerting"),
+  alert_runway_min_days: pct("14", "Days of lead pool left before it counts as running dry"),
   custom_vars: { kind: "list", default: "", description: "Names of extra vars your own SQLX reads" },
 } as const satisfies Record<string, VarSpec>;
 

@@ -1,8 +1,10 @@
 import type { CampaignHealth } from "../core/campaign-health.ts";
 import type { RunReport } from "../core/run-report.ts";
+import type { AttentionItem } from "../report/attention.ts";
 import { formatClock, formatClock24, formatCount, formatPercent, percentOf, round1 } from "./format.ts";
 import type { MessageDoc, OutgoingMessage } from "./message.ts";
 import { type CampaignPacing, pacingLabel } from "./pacing.ts";
+import { measurePoolFill } from "./pool-alert.ts";
 import { toOutgoing, utilizationPct, verificationSuccessPct } from "./render.ts";
 
 /**
@@ -95,6 +97,8 @@ export interface MeasureInput {
   pacingMode?: "capacity" | "cap";
   /** `first_touch_days` var: a backlog over twice this many days of new starts → alert. */
   firstTouchDays?: number;
+  /** rpt_attention's pool_fill row (absent: the pool-fill alert is not measured). */
+  poolFill?: AttentionItem | null;
 }
 
 /**
@@ -233,6 +237,8 @@ export function measureAlerts(report: RunReport, input: MeasureInput = {}): Aler
       }),
     );
   }
+
+  out.push(measurePoolFill(report, input.poolFill));
 
   if (report.status !== "skipped") {
     out.push({

@@ -84,3 +84,8 @@ export function formatClock24(at: Date, timeZone: string): string {
     .format(at)
     .replace(/\u202f/g, " ");
 }
+
+/** "1 lead", "1,342 leads", "1 active lead": a count with its noun in the right number. */
+export function formatLeads(value: number, adjective?: string): string {
+  return `${formatCount(value)} ${adjective ? `${adjective} ` : ""}${Math.round(value) === 1 ? "lead" : "leads"}`;
+}

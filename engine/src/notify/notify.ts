@@ -1,4 +1,5 @@
 import type { RunReport } from "../core/run-report.ts";
+import type { AttentionItem } from "../report/attention.ts";
 import type { AlertStore } from "./alert-store.ts";
 import {
   type AlertThresholds,
@@ -9,6 +10,7 @@ import {
   renderAlertMessage,
 } from "./alerts.ts";
 import { assertTimeZone, localTimeZone } from "./format.ts";
+import type { RunHandoffs } from "./handoffs.ts";
 import type { OutgoingMessage } from "./message.ts";
 import type { CampaignPacing } from "./pacing.ts";
 import { redactText } from "./pii.ts";
@@ -44,6 +46,10 @@ export interface NotifyRunOptions {
   pacingMode?: "capacity" | "cap";
   /** `first_touch_days` var, for the backlog alert. */
   firstTouchDays?: number;
+  /** This run's hand-offs from rpt_handoffs for the drain message (null: not built; absent: no block). */
+  handoffs?: RunHandoffs | null;
+  /** rpt_attention's pool_fill row, for the pool-running-dry alert (absent: not measured). */
+  poolFill?: AttentionItem | null;
 }
 
 export interface NotifyRunResult {
@@ -108,6 +114,7 @@ export async function notifyRun(report: RunReport, options: NotifyRunOptions): P
       timeZone,
       ...(options.staleDays ? { staleDays: options.staleDays } : {}),
       ...(options.pacing && pacingMode === "capacity" ? { pacing: options.pacing } : {}),
+      ...(options.handoffs !== undefined ? { handoffs: options.handoffs } : {}),
     };
     if (report.phases.drain) await deliver(renderDrainMessage(report, renderOptions));
     if (report.phases.push) await deliver(renderSyncMessage(report, renderOptions));
@@ -128,6 +135,7 @@ export async function notifyRun(report: RunReport, options: NotifyRunOptions): P
       ...(options.thresholds ? { thresholds: options.thresholds } : {}),
       ...(options.pacing ? { pacing: options.pacing, pacingMode } : {}),
       ...(options.firstTouchDays !== undefined ? { firstTouchDays: options.firstTouchDays } : {}),
+      ...(options.poolFill !== undefined ? { poolFill: options.poolFill } : {}),
     });
     result.alerts = evaluateAlerts(previous, measurements);
     const sent: Array<AlertTransition & { message: string }> = [];

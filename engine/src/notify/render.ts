@@ -7,10 +7,12 @@ import {
   formatCount,
   formatCredits,
   formatDuration,
+  formatLeads,
   formatPercent,
   percentOf,
   perMinute,
 } from "./format.ts";
+import { handoffData, handoffSection, type RunHandoffs } from "./handoffs.ts";
 import type { MessageDoc, MessageSection, OutgoingMessage } from "./message.ts";
 import { drainNotificationData, syncNotificationData } from "./notification-data.ts";
 import { type CampaignPacing, pacingData, pacingSection } from "./pacing.ts";
@@ -39,6 +41,8 @@ export interface RenderOptions {
   staleDays?: number;
   /** int_send_capacity rows for the capacity block (given only when `pacing` is `capacity`). */
   pacing?: readonly CampaignPacing[];
+  /** This run's hand-offs from rpt_handoffs (null: the view is not built; absent: not shown). */
+  handoffs?: RunHandoffs | null;
 }
 
 /** Thresholds of the existing messages: 🟢 under 70 %, 🟡 under 90 %, 🔴 from 90 % (capacity utilisation). */
@@ -126,13 +130,14 @@ export function syncDoc(report: RunReport, options: RenderOptions): MessageDoc {
     emoji: "📊",
     heading: "Capacity Status",
     lines: [
-      `${capacityEmoji(util)} Current: ${formatCount(cap.inventoryAfter)} / ${formatCount(cap.cap)} leads (${formatPercent(util)} utilized)`,
-      `• Available capacity: ~${formatCount(Math.max(0, cap.cap - cap.inventoryAfter))} leads remaining`,
-      `• Added this run: +${formatCount(adds.added)} leads (${formatCount(cap.slots)} slots)`,
+      // A failed run's figures are what it got to before it stopped: no green light on them.
+      `${report.status === "failed" ? "❌" : capacityEmoji(util)} Current: ${formatCount(cap.inventoryAfter)} / ${formatLeads(cap.cap)} (${formatPercent(util)} utilized)`,
+      `• Available capacity: ~${formatLeads(Math.max(0, cap.cap - cap.inventoryAfter))} remaining`,
+      `• Added this run: +${formatLeads(adds.added)} (${formatCount(cap.slots)} ${cap.slots === 1 ? "slot" : "slots"})`,
     ],
   });
   const breakdown = capList(
-    adds.byCampaign.map((c) => `• ${campaignLabel(c)} Campaign: ${formatCount(c.added)} leads added`),
+    adds.byCampaign.map((c) => `• ${campaignLabel(c)} Campaign: ${formatLeads(c.added)} added`),
     "campaigns",
   );
   breakdown.push(`• Total processed: ${formatCount(adds.added)}/${formatCount(adds.attempted)} attempted`);
@@ -146,10 +151,11 @@ export function syncDoc(report: RunReport, options: RenderOptions): MessageDoc {
 
   const success = verificationSuccessPct(report);
   if (v.attempted === 0) {
+    const failed = report.status === "failed";
     sections.push({
-      emoji: "✅",
+      emoji: failed ? "❌" : "✅",
       heading: "Email Verification",
-      lines: ["• No verification needed this run"],
+      lines: [failed ? "• None: the run failed before verifying" : "• No verification needed this run"],
     });
   } else {
     const decided = v.verified + v.invalid + v.catchAll;
@@ -163,9 +169,7 @@ export function syncDoc(report: RunReport, options: RenderOptions): MessageDoc {
     ]
       .filter(Boolean)
       .join(", ");
-    lines.push(
-      `• Failed: ${formatCount(failed)} leads${reasons ? ` (${reasons})` : ""} → ${v.failedDisposition}`,
-    );
+    lines.push(`• Failed: ${formatLeads(failed)}${reasons ? ` (${reasons})` : ""} → ${v.failedDisposition}`);
     if (v.pending > 0) lines.push(`• Pending: ${formatCount(v.pending)} → checked again next run`);
     lines.push(`• Credits used: ${formatCredits(v.creditsUsed)}`);
     sections.push({
@@ -179,7 +183,7 @@ export function syncDoc(report: RunReport, options: RenderOptions): MessageDoc {
     emoji: "📦",
     heading: "Current Inventory",
     lines: [
-      `• Instantly: ${formatCount(cap.inventoryAfter)} active leads`,
+      `• Instantly: ${formatLeads(cap.inventoryAfter, "active")}`,
       `• Warehouse eligible: ${formatCount(cap.eligibleRemaining)} ready`,
     ],
   });
@@ -216,6 +220,8 @@ function reasonLabels(staleDays?: number): Array<[string, string]> {
 }
 const ALWAYS_SHOWN_REASONS = 5;
 
+const optional = (section: MessageSection | undefined): MessageSection[] => (section ? [section] : []);
+
 /** The drain message as a document. */
 export function drainDoc(report: RunReport, options: RenderOptions): MessageDoc {
   const d = report.drain;
@@ -237,7 +243,7 @@ export function drainDoc(report: RunReport, options: RenderOptions): MessageDoc 
           `• Failed: ${formatCount(d.failed)} → Logged for retry`,
         ];
   deletion.push(
-    `• New inventory: ${formatCount(Math.max(0, report.capacity.inventoryBefore - d.deleted))} active leads`,
+    `• New inventory: ${formatLeads(Math.max(0, report.capacity.inventoryBefore - d.deleted), "active")}`,
   );
   const dnc = [`• Added ${formatCount(report.blocklist.added)} new unsubscribes to the blocklist`];
   if (report.blocklist.suppressedTotal !== undefined)
@@ -248,14 +254,19 @@ export function drainDoc(report: RunReport, options: RenderOptions): MessageDoc 
       emoji: "🔍",
       heading: "Analysis Summary",
       lines: [
-        `• Total analyzed: ${formatCount(d.analyzed)} leads`,
-        `• Kept (still in sequence): ${formatCount(d.kept)} leads`,
-        `• Eligible for drain: ${formatCount(Math.max(0, d.analyzed - d.kept))} leads`,
-        `• Identified for removal: ${formatCount(d.identified)} leads`,
+        `• Total analyzed: ${formatLeads(d.analyzed)}`,
+        `• Kept (still in sequence): ${formatLeads(d.kept)}`,
+        `• Eligible for drain: ${formatLeads(Math.max(0, d.analyzed - d.kept))}`,
+        `• Identified for removal: ${formatLeads(d.identified)}`,
       ],
     },
     { emoji: "📋", heading: "Drain Breakdown", lines: breakdown },
-    { emoji: d.failed > 0 ? "⚠️" : "✅", heading: "Deletion Results", lines: deletion },
+    ...optional(handoffSection(options.handoffs)),
+    {
+      emoji: report.status === "failed" && d.deleted === 0 ? "❌" : d.failed > 0 ? "⚠️" : "✅",
+      heading: "Deletion Results",
+      lines: deletion,
+    },
     { emoji: "🔒", heading: "DNC Protection", lines: dnc },
     performanceSection(report, "drain", d.analyzed),
   ];
@@ -328,6 +339,9 @@ export function renderDrainMessage(report: RunReport, options: RenderOptions): O
       title: `${doc.headline} - ${doc.timeLabel}`,
       shortTitle: `Cold Email Drain - ${formatClock24(report.finishedAt, options.timeZone)}`,
     },
-    drainNotificationData(report),
+    {
+      ...drainNotificationData(report),
+      ...(options.handoffs ? { handoffs: handoffData(options.handoffs) } : {}),
+    },
   );
 }

@@ -21,6 +21,9 @@ export const REPORT_RELATIONS = [
   { key: "eligibility", dataset: "reporting", name: "rpt_lead_eligibility" },
   { key: "suppression", dataset: "reporting", name: "rpt_suppression_growth" },
   { key: "pacing", dataset: "reporting", name: "rpt_send_capacity" },
+  { key: "attention", dataset: "reporting", name: "rpt_attention" },
+  { key: "handoffs", dataset: "reporting", name: "rpt_handoffs_daily" },
+  { key: "trends", dataset: "reporting", name: "rpt_campaign_trends" },
 ] as const satisfies ReadonlyArray<{ key: string; dataset: DatasetRole; name: string }>;
 
 export type ReportKey = (typeof REPORT_RELATIONS)[number]["key"];

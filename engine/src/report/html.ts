@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { attentionCard } from "./attention-html.ts";
 import type { ReportData, ReportRow } from "./data.ts";
 import { computeKpis } from "./kpis.ts";
 import { pacingCards } from "./pacing.ts";
+import { trendCards } from "./trends.ts";
 
 /**
  * The report as ONE self-contained HTML file: Chart.js (from node_modules, MIT), the data as a JSON
@@ -38,6 +40,7 @@ export function chartJsSource(): string {
 
 const pageScript = () => readFileSync(new URL("./assets/report.js", import.meta.url), "utf8");
 const pacingScript = () => readFileSync(new URL("./assets/report-pacing.js", import.meta.url), "utf8");
+const trendsScript = () => readFileSync(new URL("./assets/report-trends.js", import.meta.url), "utf8");
 const pageStyle = () => readFileSync(new URL("./assets/report.css", import.meta.url), "utf8");
 
 export const esc = (s: string) =>
@@ -65,9 +68,15 @@ const CHARTS: ChartCard[] = [
     wide: true,
   },
   {
+    id: "handoffs",
+    title: "Hand-offs per day",
+    note: "Leads handed off to sales (replied, interested, meeting booked) per day and campaign; counts only — who: engine handoffs, table rpt_handoffs.",
+    source: "rpt_handoffs_daily",
+  },
+  {
     id: "capacity",
     title: "Capacity over time",
-    note: "Leads held by each managed campaign at every pull, against the inventory cap.",
+    note: "Leads held by each managed campaign at every pull; the axis follows the leads held, the inventory cap is drawn when it is in range.",
     source: "rpt_capacity_over_time",
   },
   {
@@ -207,11 +216,13 @@ ${pageStyle()}
   <p>${esc(meta.source)} · dataset <code>${esc(meta.reportingDataset)}</code> · generated ${esc(meta.generatedAt.replace("T", " ").slice(0, 16))} UTC</p>
 </header>
 <main>
+${attentionCard(data, esc)}
 <section class="kpis">
 ${kpis}
 </section>
 <div class="grid">
 ${CHARTS.map((c) => chartCard(c, data.missing)).join("\n")}
+${trendCards(data, esc)}
 ${pacingCards(data, esc)}
 ${leadStatusCard(data)}
 ${runsTable(data.tables.runs)}
@@ -227,6 +238,7 @@ ${runsTable(data.tables.runs)}
 <script type="application/json" id="report-data">${inlineJson(payload)}</script>
 <script>${inlineScript(pageScript())}</script>
 <script>${inlineScript(pacingScript())}</script>
+<script>${inlineScript(trendsScript())}</script>
 </body>
 </html>
 `;

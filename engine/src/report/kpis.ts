@@ -15,7 +15,7 @@ const sum = (rows: ReportRow[], col: string) => rows.reduce((acc, r) => acc + n(
 const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
 
 export function computeKpis(data: ReportData): Kpi[] {
-  const { funnel, capacity, runs, verification, suppression, eligibility } = data.tables;
+  const { funnel, capacity, runs, verification, suppression, eligibility, handoffs } = data.tables;
   const days = new Set(funnel.map((r) => String(r.day ?? "").slice(0, 10)).filter(Boolean));
 
   const latestPull = [...capacity].sort((a, b) => String(b.pulled_at).localeCompare(String(a.pulled_at)))[0];
@@ -42,6 +42,11 @@ export function computeKpis(data: ReportData): Kpi[] {
       label: "Real replies",
       value: fmt(sum(funnel, "replies")),
       detail: `${fmt(sum(funnel, "bounces"))} bounces`,
+    },
+    {
+      label: "Hand-offs",
+      value: fmt(sum(handoffs, "handoffs")),
+      detail: "to sales; who: engine handoffs",
     },
     {
       label: "Inventory",

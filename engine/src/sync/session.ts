@@ -3,8 +3,10 @@ import type { RunReport } from "../core/run-report.ts";
 import { InstantlyClient, type InstantlyClientOptions } from "../instantly/index.ts";
 import { createWarehouseAlertStore } from "../notify/alert-store.ts";
 import { createNotifier } from "../notify/create-notifier.ts";
+import { loadHandoffsForNotify } from "../notify/handoffs.ts";
 import { notifyRun } from "../notify/notify.ts";
 import { loadPacingForNotify } from "../notify/pacing.ts";
+import { loadPoolFillForNotify } from "../notify/pool-alert.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Warehouse } from "../warehouse/port.ts";
 import type { ReportContext } from "./apply/types.ts";
@@ -65,6 +67,8 @@ export function notifyHook(
   return async (report: RunReport, context: ReportContext): Promise<string[]> => {
     const names = new Map(context.health.map((h) => [h.campaignId, h.campaignName]));
     const pacing = await loadPacingForNotify(warehouse, names);
+    const handoffs = await loadHandoffsForNotify(warehouse, report.runId);
+    const pool = await loadPoolFillForNotify(warehouse);
     const result = await notifyRun(report, {
       notifier: createNotifier(env, options.write ? { write: options.write } : {}),
       alertStore: createWarehouseAlertStore(warehouse),
@@ -76,7 +80,10 @@ export function notifyHook(
       pacing: pacing.rows,
       pacingMode: settings.vars.pacing,
       firstTouchDays: settings.vars.first_touch_days,
+      handoffs: handoffs.handoffs,
+      poolFill: pool.fill,
     });
-    return pacing.warning ? [pacing.warning, ...result.warnings] : result.warnings;
+    const loadWarnings = [pacing.warning, handoffs.warning, pool.warning].filter((w): w is string => !!w);
+    return [...loadWarnings, ...result.warnings];
   };
 }

@@ -1,7 +1,9 @@
 import type { Settings } from "../config/settings.ts";
+import { escapeTerminal } from "../core/escape.ts";
 import { campaignStatusName } from "../core/instantly-codes.ts";
 import { formatDuration, renderTable } from "../core/table.ts";
 import { type CampaignPacing, noAddsReasonWords, readSendCapacity } from "../notify/pacing.ts";
+import { type AttentionItem, attentionBlock, readAttention } from "../report/attention.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import { listRuns, type RunSummary } from "./run-history.ts";
 import { readAll, readLatestPull, readPushBudget } from "./warehouse-reads.ts";
@@ -28,6 +30,10 @@ export interface CampaignStatus {
 }
 
 export interface StatusReport {
+  /** Set when a run held the warehouse while status read it (who holds it): the figures may move. */
+  runInProgress?: string | null;
+  /** rpt_attention's rows, needing attention first; null when the view is not built. */
+  attention?: AttentionItem[] | null;
   latestPull: { runId: string; finishedAt: string; leads: number; complete: boolean } | null;
   actionTables: {
     pullRunId: string | null;
@@ -160,6 +166,7 @@ export async function gatherStatus(
       campaigns: pacing.map((p) => ({ ...p, noAddsReasonWords: noAddsReasonWords(p.noAddsReason) })),
     };
   }
+  report.attention = await readAttention(warehouse);
   const suppression = { dataset: "staging" as const, name: "int_suppression" };
   if (await warehouse.exists(suppression)) {
     const values = new Set<string>();
@@ -240,6 +247,13 @@ async function openAlerts(warehouse: Warehouse): Promise<StatusReport["openAlert
 
 export function formatStatus(s: StatusReport): string[] {
   const lines: string[] = [];
+  // Before the first pull the next step is a pull; a transform has nothing to work from yet.
+  const next = s.latestPull ? "run the transform" : "run `engine pull`, then the transform";
+  if (s.runInProgress)
+    lines.push(`a run is in progress (${s.runInProgress}): figures as of its last write`, "");
+  const names = new Map(s.campaigns.map((c) => [c.campaign_id, c.campaign_name]));
+  // Campaign names (Instantly's) and run errors are untrusted text: one visible line each, like the tables.
+  lines.push(...attentionBlock(s.attention ?? null, names, next).map(escapeTerminal), "");
   lines.push(
     s.latestPull
       ? `latest pull   ${s.latestPull.runId} at ${s.latestPull.finishedAt}: ${s.latestPull.leads.toLocaleString("en-US")} lead(s)${s.latestPull.complete ? "" : " (INCOMPLETE: run engine pull again)"}`
@@ -250,7 +264,7 @@ export function formatStatus(s: StatusReport): string[] {
     lines.push(
       `action tables from ${t.pullRunId ?? "(no pull)"}${t.fresh ? "" : " (STALE: run the transform)"}: ${t.slots} slot(s) for the next apply`,
     );
-  } else lines.push("action tables not built yet (run the transform)");
+  } else lines.push(`action tables not built yet (${next})`);
   const inv = s.inventory;
   lines.push(
     `inventory     ${inv.now.toLocaleString("en-US")} of cap ${inv.cap.toLocaleString("en-US")}${inv.utilisationPct === null ? "" : ` (${inv.utilisationPct} %)`}: ${inv.atPull} at the pull + ${inv.addedSincePull} added − ${inv.drainedSincePull} drained since`,
@@ -288,7 +302,7 @@ export function formatStatus(s: StatusReport): string[] {
     ]),
   );
   lines.push(...table.map((l) => `  ${l}`));
-  lines.push(...formatPacing(s.pacing));
+  lines.push(...formatPacing(s.pacing, next));
   lines.push("", `last runs (${s.runs.length}; \`engine runs\` for more, \`engine show RUN_ID\` for one):`);
   const runs = renderTable(
     ["run", "mode", "status", "started (UTC)", "duration", "error"],
@@ -305,15 +319,15 @@ export function formatStatus(s: StatusReport): string[] {
   lines.push(
     "",
     `open alerts: ${s.openAlerts.length === 0 ? "none" : s.openAlerts.map((a) => `${a.alert} (since ${a.since})`).join(", ")}`,
-    `suppressed values: ${s.suppressed ?? "unknown (run the transform)"}`,
-    `unresolved actions: ${s.unresolvedActions ?? "unknown (run the transform)"}`,
+    `suppressed values: ${s.suppressed ?? `unknown (${next})`}`,
+    `unresolved actions: ${s.unresolvedActions ?? `unknown (${next})`}`,
   );
   return lines;
 }
 
 /** The pacing table of `engine status`: int_send_capacity's figures per campaign, the reason in words. */
-function formatPacing(pacing: StatusReport["pacing"]): string[] {
-  if (!pacing) return ["", "pacing: int_send_capacity not built yet (run the transform)"];
+function formatPacing(pacing: StatusReport["pacing"], next: string): string[] {
+  if (!pacing) return ["", `pacing: int_send_capacity not built yet (${next})`];
   const lines = [
     "",
     `pacing (${pacing.mode === "capacity" ? "adds paced by sending capacity" : "pacing: cap, adds fill to inventory_cap; capacity shown for reference"}):`,

@@ -188,21 +188,33 @@
       stack: "held",
       tension: 0.25,
     }));
-    datasets.push({
-      label: "inventory cap",
-      data: pulls.map((id) => num(rows.find((r) => r.run_id === id)?.inventory_cap)),
-      borderColor: "#dc2626",
-      borderDash: [6, 4],
-      pointRadius: 0,
-      fill: false,
-      stack: "cap",
-    });
+    // The axis follows the leads held: a 415-lead inventory under a 24,000 cap is a line, not a flat
+    // stripe at the bottom. The cap is drawn only when it is in range (within 1.5 x the peak held).
+    const cap = Math.max(0, ...rows.map((r) => num(r.inventory_cap)));
+    const peak = Math.max(0, ...pulls.map((id) => sumWhere(rows, (r) => r.run_id === id, "leads_held")));
+    const capInRange = cap > 0 && cap <= 1.5 * peak;
+    const capText =
+      cap > 0 && !capInRange
+        ? `inventory cap ${cap.toLocaleString("en-US")} is off the axis (peak ${peak.toLocaleString("en-US")} held)`
+        : "";
     draw("capacity", {
       type: "line",
       data: { labels, datasets },
       options: {
-        scales: { y: { stacked: true, beginAtZero: true, title: { display: true, text: "leads" } } },
+        scales: {
+          y: {
+            stacked: true,
+            beginAtZero: true,
+            ...(capInRange ? { suggestedMax: cap * 1.05 } : {}),
+            title: { display: true, text: "leads" },
+          },
+        },
+        plugins: {
+          subtitle: { display: capText !== "", text: capText, color: "#64748b" },
+          guardLine: capInRange ? { value: cap, label: `inventory cap ${cap.toLocaleString("en-US")}` } : {},
+        },
       },
+      plugins: [guardLine],
     });
   }
 
