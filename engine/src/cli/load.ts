@@ -67,7 +67,7 @@ function describe(r: LoadResult, seconds: number, warehouse: string): string {
     );
   }
   if (r.extraColumns.length > 0) {
-    lines.push(`  extra columns kept as VARCHAR (for custom_variables): ${r.extraColumns.join(", ")}`);
+    lines.push(`  extra columns kept as VARCHAR (sent to Instantly only when custom_variable_columns lists them): ${r.extraColumns.join(", ")}`);
   }
   if (r.ignoredColumns.length > 0) lines.push(`  columns ignored: ${r.ignoredColumns.join(", ")}`);
   if (r.dnc) {
@@ -96,7 +96,7 @@ export default defineCommand({
       "leads",
       "Load leads: `email` required; known columns (first_name, last_name, merchant_name, platform_domain, state, " +
         "country_code, estimated_sales_yearly, employee_count, product_count, avg_price, klaviyo_installed_at, source, " +
-        "updated_at) must cast to their types; other columns are kept as VARCHAR for custom_variables.",
+        "updated_at) must cast to their types; other columns are kept as VARCHAR; the custom_variable_columns var says which go to Instantly as custom_variables.",
     ),
     dnc: loader(
       "dnc",

@@ -25,7 +25,7 @@ import { detectFormat, type FileFormat, quoteIdent, type SourceColumn, stageFile
  * blank is refused (a wrong column, most likely).
  *
  * Extra columns of a leads file are kept: they are added to the raw leads table as VARCHAR columns
- * so the SQL can pack them into the lead's Instantly custom variables
+ * so the SQL can send those the custom_variable_columns var lists as the lead's Instantly custom variables
  * (definitions/outputs/push_queue.sqlx `custom_variables`).
  * Extra columns of a DNC file are ignored and reported. Every DNC value is read in the canonical
  * form the rules use (./dnc-reading.ts); one that is neither an email nor a domain refuses the file.
