@@ -21,7 +21,7 @@ import { asOf, memoryWarehouse, rows } from "./helpers.ts";
 const settingsWith = (vars: Record<string, string> = {}): Settings =>
   loadSettings({
     projectDir: repoRoot(),
-    overrides: { dialect: "duckdb", as_of: asOf.toISOString(), pacing: "cap", ...vars },
+    overrides: { dialect: "duckdb", as_of: asOf.toISOString(), pacing: "cap", smb_max_revenue: "1000000", ...vars },
   });
 
 let wh: LocalWarehouse;
