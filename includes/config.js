@@ -177,6 +177,29 @@ const eligibility = {
 };
 
 /**
+ * The lead columns sent to Instantly as custom_variables (includes/custom_variables.js); any other
+ * column stays in the warehouse. The fallback is engine/src/config/vars.ts CUSTOM_VARIABLE_COLUMNS_DEFAULT.
+ */
+const customVariableColumns = (() => {
+  const raw =
+    vars.custom_variable_columns === undefined
+      ? "merchant_name,platform_domain,state,country_code,estimated_sales_yearly,employee_count,product_count,avg_price,klaviyo_installed_at,source"
+      : String(vars.custom_variable_columns);
+  const names = raw
+    .split(/[,|]/)
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name) || ["email", "first_name", "last_name"].includes(name)) {
+      throw new Error(
+        `includes/config.js: vars.custom_variable_columns lists ${JSON.stringify(name)}; list lower-case lead column names other than email, first_name and last_name (sent as their own fields)`,
+      );
+    }
+  }
+  return names;
+})();
+
+/**
  * The bounce guard (definitions/intermediate/int_campaign_health.sqlx): a campaign's bounce rate is
  * judged once it has contacted `bounceMinContacted` leads (a few bounces of ten contacts are noise);
  * over `bounceBlockPct` the campaign gets no adds.
@@ -259,6 +282,7 @@ module.exports = {
   eligibility,
   guards,
   alertRunwayMinDays,
+  customVariableColumns,
   asOf,
   now,
   managedCampaignList,

@@ -68,6 +68,16 @@ describe("dry runs write nothing to Instantly", () => {
     expect(dry.file).toBe(path.join(dir, "dry.json"));
     const human = await engine(["run", "--dry-run", "--out", path.join(dir, "run-dry.json"), "--vars", VARS]);
     expect(human.stdout).toMatch(/── plan \(dry run: nothing is written to Instantly\)/);
+    // A plan says what apply would do, never that it added or verified anything.
+    const said = `${human.stdout}\n${human.stderr}`;
+    expect(said).toMatch(/^push: would add \d+, would verify \d+ \(nothing written to Instantly\)$/m);
+    expect(said).not.toMatch(/^push: \d+ added/m);
+    // Campaigns by name, as status prints them.
+    const planned = human.stdout.slice(human.stdout.indexOf("── plan"));
+    for (const c of sandbox.state.campaigns.values()) expect(planned).not.toContain(c.id);
+    expect(human.stdout).toMatch(
+      new RegExp(`^  ${[...sandbox.state.campaigns.values()].map((c) => c.name).join("|")}: add \\d+`, "m"),
+    );
     expect(human.stdout).toMatch(/nothing was sent to Instantly/);
     expect(human.stdout).not.toMatch(/@/);
     expect(sandbox.stats().writes).toBe(before);
@@ -127,6 +137,11 @@ describe("status, runs and show after an apply", () => {
     const shown = await engine(["show", apply.runId, "--vars", VARS]);
     expect(shown.stdout).toMatch(/^\s+add\s+30\s+0\s+0\s+0\s+0$/m);
     expect(shown.stdout).not.toMatch(/@/);
+    for (const c of sandbox.state.campaigns.values()) expect(shown.stdout).not.toContain(c.id);
+    const names = [...sandbox.state.campaigns.values()].map((c) => c.name);
+    expect(names.some((n) => new RegExp(`^\\s+${n}\\s+.*add_succeeded \\d+`, "m").test(shown.stdout))).toBe(
+      true,
+    );
     const missing = await engine(["show", "apply-nope", "--vars", VARS]).catch(
       (e: { code: number; stderr: string }) => e,
     );
@@ -160,9 +175,14 @@ describe("Ctrl-C during apply", () => {
     expect(stderr).toMatch(/apply interrupted \(Ctrl-C\)\./);
     expect(stderr).toMatch(/done so far: .*(drain|push): /);
     expect(stderr).toMatch(/the next `engine pull` settles the rest/);
+    expect(stderr).toMatch(/recorded in sync_runs as interrupted: apply-/);
     const pull = await json(["pull", "--vars", VARS]);
     expect(pull.runId).toMatch(/^pull-/);
+    // Recorded as interrupted, not as "killed or crashed".
     const runs = await json(["runs", "--vars", VARS, "--mode", "apply"]);
-    expect(runs[0].finishedAt).toBeNull();
+    expect(runs[0].finishedAt).not.toBeNull();
+    expect(runs[0].status).toBe("failed");
+    expect(runs[0].error).toMatch(/^apply interrupted \(Ctrl-C\)/);
+    expect(runs[0].error).not.toMatch(/killed or crashed/);
   }, 240_000);
 });

@@ -81,6 +81,23 @@ describe("engine seed / engine load (CLI, end to end)", () => {
     }
   });
 
+  it("load leads --null-bad loads unreadable values as empty and prints the count per column", async () => {
+    const dir = tempDir("cli-null-bad-");
+    const warehouse = path.join(dir, "wh.duckdb");
+    const csv = path.join(dir, "export.csv");
+    writeFileSync(csv, 'email,estimated_sales_yearly\na@x.com,"$1,200,000"\nb@y.com,n/a\nc@z.com,5000\n');
+    const refused = await cli(["load", "leads", csv], warehouse);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/2 values cannot be read as one, first at data row 1 \(line 2\)/);
+    expect(refused.stderr).toMatch(/--null-bad estimated_sales_yearly/);
+    const loaded = await cli(["load", "leads", csv, "--null-bad", "estimated_sales_yearly"], warehouse);
+    expect(loaded.code).toBe(0);
+    expect(loaded.stdout).toMatch(/Loaded 3 rows/);
+    expect(loaded.stdout).toMatch(
+      /loaded as empty \(--null-bad, unreadable values\): estimated_sales_yearly 2/,
+    );
+  });
+
   it("explains itself with --help", async () => {
     const help = await cli(["load", "leads", "--help"], ":memory:");
     expect(help.code).toBe(0);

@@ -330,3 +330,86 @@ describe("loadDnc", () => {
     );
   });
 });
+
+describe("loadLeads --null-bad: a real export's unreadable values", () => {
+  /** A CRM export: revenue with currency signs or n/a, head counts as ranges; counts computed here. */
+  function messyExport(): { file: string; badSales: number; badEmployees: number } {
+    const lines = ["email,merchant_name,estimated_sales_yearly,employee_count"];
+    let badSales = 0;
+    let badEmployees = 0;
+    for (let i = 1; i <= 120; i++) {
+      let sales = String(i * 1000);
+      if (i % 5 === 0) sales = '"$1,200,000"';
+      else if (i % 7 === 0) sales = "n/a";
+      if (i % 5 === 0 || i % 7 === 0) badSales++;
+      let employees = String(i);
+      if (i % 4 === 0) {
+        employees = "11-50";
+        badEmployees++;
+      }
+      lines.push(`lead${i}@messy${i}.com,Shop ${i},${sales},${employees}`);
+    }
+    const file = path.join(dir, "messy.csv");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    return { file, badSales, badEmployees };
+  }
+
+  it("without the flag the file is refused, each column's count and first row named, and the flag suggested", async () => {
+    const { file, badSales, badEmployees } = messyExport();
+    const error = await expectRejectedIntact(() => loadLeads(wh.conn, settings, file));
+    expect(error.message).toContain(
+      `column estimated_sales_yearly must be FLOAT64 (a number (plain digits, no currency sign or thousands separator)): ${badSales} values cannot be read as one, first at data row 5 (line 6)`,
+    );
+    expect(error.message).toContain(
+      `column employee_count must be INT64 (a whole number): ${badEmployees} values cannot be read as one, first at data row 4 (line 5)`,
+    );
+    expect(error.hint).toContain("--null-bad estimated_sales_yearly,employee_count");
+    expect(error.message).not.toMatch(/messy\d+\.com|1,200,000|n\/a|11-50/);
+  });
+
+  it("a column left out of --null-bad still refuses the file", async () => {
+    const { file, badEmployees } = messyExport();
+    const error = await expectRejectedIntact(() =>
+      loadLeads(wh.conn, settings, file, { nullBad: ["estimated_sales_yearly"] }),
+    );
+    expect(error.message).toContain(`employee_count must be INT64 (a whole number): ${badEmployees} values`);
+    expect(error.message).not.toContain("estimated_sales_yearly");
+  });
+
+  it("with the flag the bad values load as empty, counted per column; the good ones load as numbers", async () => {
+    const { file, badSales, badEmployees } = messyExport();
+    const result = await loadLeads(wh.conn, settings, file, {
+      nullBad: ["estimated_sales_yearly", "employee_count"],
+    });
+    expect(result.rows).toBe(120);
+    expect(result.nulledValues).toEqual({ estimated_sales_yearly: badSales, employee_count: badEmployees });
+    const loaded = await one(
+      wh,
+      `SELECT count(*)::INT AS n, count(estimated_sales_yearly)::INT AS sales, count(employee_count)::INT AS employees,
+              max(estimated_sales_yearly) AS top_sales, sum(employee_count)::INT AS employee_sum
+       FROM ${leadsTable}`,
+    );
+    let expectedSum = 0;
+    for (let i = 1; i <= 120; i++) if (i % 4 !== 0) expectedSum += i;
+    expect(loaded).toEqual({
+      n: 120,
+      sales: 120 - badSales,
+      employees: 120 - badEmployees,
+      top_sales: 118_000, // 119 is a multiple of 7: n/a
+      employee_sum: expectedSum,
+    });
+  });
+
+  it("refuses a --null-bad name that is no typed column, listing the ones it takes", async () => {
+    const { file } = messyExport();
+    const error = await expectRejectedIntact(() =>
+      loadLeads(wh.conn, settings, file, { nullBad: ["merchant_name"] }),
+    );
+    expect(error.message).toMatch(/--null-bad names "merchant_name", which is no typed column of leads/);
+    expect(error.hint).toContain("estimated_sales_yearly, employee_count, product_count, avg_price");
+    const absent = await expectRejectedIntact(() =>
+      loadLeads(wh.conn, settings, file, { nullBad: ["avg_price"] }),
+    );
+    expect(absent.message).toMatch(/has no avg_price column/);
+  });
+});

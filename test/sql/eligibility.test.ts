@@ -134,16 +134,19 @@ describe("normalisation", () => {
     expect(await whyNot("someone@mailinator.com")).toBe("disposable");
   });
 
-  it("extra columns of the raw leads table travel in custom_variables", async () => {
+  it("an extra column of the raw leads table stays in the warehouse unless custom_variable_columns lists it", async () => {
     await s.conn.run(`ALTER TABLE "cold_email_raw"."leads" ADD COLUMN IF NOT EXISTS "favourite_app" VARCHAR`);
     try {
       await insert(s, "cold_email_raw", "leads", [
         { email: "x@extra.com", merchant_name: "Extra", favourite_app: "Klaviyo", updated_at: daysAgo(1) },
       ]);
       await run(s);
+      const [staged] = await rows(s, `select custom_variables from "cold_email_staging"."stg_leads"`);
+      expect(JSON.parse(String(staged?.custom_variables))).toMatchObject({ favourite_app: "Klaviyo" });
       const [row] = await rows(s, `select custom_variables from "cold_email"."push_queue"`);
       const vars = JSON.parse(String(row?.custom_variables));
-      expect(vars).toMatchObject({ favourite_app: "Klaviyo", merchant_name: "Extra" });
+      expect(vars).toMatchObject({ merchant_name: "Extra" });
+      expect(vars).not.toHaveProperty("favourite_app");
       expect(vars).not.toHaveProperty("email");
     } finally {
       await s.conn.run(`ALTER TABLE "cold_email_raw"."leads" DROP COLUMN "favourite_app"`);

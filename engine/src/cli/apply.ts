@@ -59,7 +59,12 @@ export default defineCommand({
           return;
         }
         const progress: string[] = [];
-        const stopListening = announceInterrupt("apply", session.client, () => progress.slice(-4));
+        const stopListening = announceInterrupt(
+          "apply",
+          session.client,
+          () => progress.slice(-4),
+          session.warehouse,
+        );
         try {
           const result = await runApply({
             ...session,

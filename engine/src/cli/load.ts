@@ -3,6 +3,7 @@ import { warehousePath } from "../config/paths.ts";
 import { loadSettings, parseVarsOverride } from "../config/settings.ts";
 import { type LoadResult, loadDnc, loadLeads } from "../local/load.ts";
 import { openDuckDb } from "../warehouse/duckdb.ts";
+import { leadsTable } from "../warehouse/tables.ts";
 import { jsonArg, varsArg } from "./args.ts";
 
 /**
@@ -21,6 +22,11 @@ const sharedArgs = {
     default: false,
   },
   format: { type: "string", description: "csv or parquet, when the extension does not tell" },
+  "null-bad": {
+    type: "string",
+    description:
+      "Comma list of typed columns whose unreadable values ($1,200,000, n/a, 11-50 in a number column) load as empty, counted per column; without it such a file is refused",
+  },
   ...varsArg,
   ...jsonArg("Print the result as JSON (for scripts)"),
 } as const;
@@ -38,6 +44,10 @@ function loader(which: "leads" | "dnc", description: string) {
         const result = await load(warehouse.conn, settings, String(args.file), {
           append: Boolean(args.append),
           format: args.format,
+          nullBad: String(args["null-bad"] ?? "")
+            .split(",")
+            .map((c) => c.trim().toLowerCase())
+            .filter(Boolean),
         });
         const seconds = Math.round((performance.now() - started) / 100) / 10;
         if (args.json) {
@@ -67,7 +77,14 @@ function describe(r: LoadResult, seconds: number, warehouse: string): string {
     );
   }
   if (r.extraColumns.length > 0) {
-    lines.push(`  extra columns kept as VARCHAR (for custom_variables): ${r.extraColumns.join(", ")}`);
+    lines.push(
+      `  extra columns kept as VARCHAR (sent to Instantly only when custom_variable_columns lists them): ${r.extraColumns.join(", ")}`,
+    );
+  }
+  const nulled = Object.entries(r.nulledValues);
+  if (nulled.length > 0) {
+    const counts = nulled.map(([column, n]) => `${column} ${fmt(n)}`).join(", ");
+    lines.push(`  loaded as empty (--null-bad, unreadable values): ${counts}`);
   }
   if (r.ignoredColumns.length > 0) lines.push(`  columns ignored: ${r.ignoredColumns.join(", ")}`);
   if (r.dnc) {
@@ -94,9 +111,11 @@ export default defineCommand({
   subCommands: {
     leads: loader(
       "leads",
-      "Load leads: `email` required; known columns (first_name, last_name, merchant_name, platform_domain, state, " +
-        "country_code, estimated_sales_yearly, employee_count, product_count, avg_price, klaviyo_installed_at, source, " +
-        "updated_at) must cast to their types; other columns are kept as VARCHAR for custom_variables.",
+      `Load leads: \`email\` required; known columns (${leadsTable.columns
+        .filter((c) => !c.required)
+        .map((c) => c.name)
+        .join(", ")}) must cast to their types (README "Columns of leads and dnc_list"); ` +
+        "other columns are kept as VARCHAR; the custom_variable_columns var says which go to Instantly as custom_variables.",
     ),
     dnc: loader(
       "dnc",

@@ -1,4 +1,5 @@
-import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import { stripVTControlCharacters } from "node:util";
+import { type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
 import { safeMessage } from "../core/redact.ts";
 import { explainCloudError } from "./cloud-errors.ts";
@@ -61,7 +62,8 @@ export async function runCli(rawArgs: string[]): Promise<void> {
   try {
     if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h")) {
       const { leaf, parent } = await resolveCommand(main, rawArgs);
-      await showUsage(leaf, parent);
+      const usage = await renderUsage(leaf, parent);
+      console.log(`${colourWanted() ? usage : stripVTControlCharacters(usage)}\n`);
       return;
     }
     if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
@@ -75,6 +77,14 @@ export async function runCli(rawArgs: string[]): Promise<void> {
   } catch (error) {
     process.exitCode = reportError(error);
   }
+}
+
+/** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
+export function colourWanted(
+  env: NodeJS.ProcessEnv = process.env,
+  isTTY: boolean = process.stdout.isTTY === true,
+): boolean {
+  return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === "");
 }
 
 /** Print an error for a person and return the exit code. Stack traces only with ENGINE_DEBUG=1. */

@@ -3,6 +3,7 @@ import { runApply } from "../sync/apply/run.ts";
 import { savePlan } from "../sync/plan-file.ts";
 import type { Session } from "../sync/session.ts";
 import { formatPlan } from "../sync/summary.ts";
+import { readCampaignNames } from "./campaign-names.ts";
 
 /**
  * The plan step shared by `engine plan`, `engine apply --dry-run` and `engine run --dry-run`: the
@@ -30,7 +31,10 @@ export async function planAndReport(
     process.stdout.write(
       `${JSON.stringify({ ...head, file, actions: actions.length, counts: result.counts }, null, 2)}\n`,
     );
-  } else for (const line of formatPlan(result.plan, file)) console.log(line);
+  } else {
+    const names = await readCampaignNames(session.warehouse);
+    for (const line of formatPlan(result.plan, file, 5, names)) console.log(line);
+  }
   await publishPlan({
     warehouse: session.warehouse,
     result,

@@ -97,11 +97,12 @@ export default defineCommand({
           return;
         }
         const progress: string[] = [];
-        const stopListening = announceInterrupt("run", session.client, () => [
-          "pull",
-          "transform",
-          ...progress.slice(-4),
-        ]);
+        const stopListening = announceInterrupt(
+          "run",
+          session.client,
+          () => ["pull", "transform", ...progress.slice(-4)],
+          session.warehouse,
+        );
         const apply = await phase(
           "apply",
           () =>

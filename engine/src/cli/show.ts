@@ -7,6 +7,7 @@ import { type RunDetail, showRun } from "../sync/run-history.ts";
 import { loadLoopSettings } from "../sync/session.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import { jsonArg, parseLimit, varsArg, warehouseArg } from "./args.ts";
+import { campaignLabel, readCampaignNames } from "./campaign-names.ts";
 
 /** `engine show RUN_ID`: one run broken down by op, reason, campaign and error, with failed rows (no PII). */
 export default defineCommand({
@@ -36,7 +37,10 @@ export default defineCommand({
           });
         }
         if (args.json) process.stdout.write(`${JSON.stringify(detail, null, 2)}\n`);
-        else for (const line of formatRunDetail(detail)) console.log(line);
+        else {
+          const names = await readCampaignNames(warehouse);
+          for (const line of formatRunDetail(detail, names)) console.log(line);
+        }
       } finally {
         await warehouse.close();
       }
@@ -48,7 +52,8 @@ export default defineCommand({
 
 const STATES = ["succeeded", "skipped", "invalid", "rejected", "failed"];
 
-export function formatRunDetail(d: RunDetail): string[] {
+/** `names`: campaign names by id (./campaign-names.ts); a campaign without one prints its id. */
+export function formatRunDetail(d: RunDetail, names: ReadonlyMap<string, string> = new Map()): string[] {
   const r = d.run;
   const lines = [
     `run ${r.runId}: ${r.mode}, ${r.status}${r.finishedAt === null ? " (did not finish)" : ""}`,
@@ -73,7 +78,7 @@ export function formatRunDetail(d: RunDetail): string[] {
     lines.push(...renderTable(["op", "reason", "rows"], reasons).map((l) => `  ${l}`));
     lines.push("", "by campaign:");
     const campaigns = Object.entries(d.byCampaign).map(([c, m]) => [
-      c,
+      campaignLabel(names, c),
       Object.entries(m)
         .map(([k, v]) => `${k} ${v}`)
         .join(", "),
@@ -104,7 +109,7 @@ export function formatRunDetail(d: RunDetail): string[] {
       f.error_code,
       f.http_status,
       f.retryable === null ? null : f.retryable ? "yes" : "no",
-      f.campaign_id,
+      campaignLabel(names, f.campaign_id),
       f.action_id,
       f.message,
     ]);

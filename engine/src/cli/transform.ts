@@ -46,14 +46,22 @@ export default defineCommand({
         "Reuse the compiled graph cached in .engine/ while definitions/, includes/, workflow_settings.yaml, vars and Dataform version are unchanged; --no-cache compiles anyway",
       default: true,
     },
+    diff: {
+      type: "boolean",
+      description:
+        "After the run, per output how many leads changed state, segment, queue position or drain and why (lead_status before vs after), then the leads (emails: your terminal only; --json: all)",
+      default: false,
+    },
     ...jsonArg(),
   },
   async run({ args }) {
-    const [{ loadSettings, parseVarsOverride }, { transformLocal }, { openDuckDb }] = await Promise.all([
-      import("../config/settings.ts"),
-      import("../dataform/transform.ts"),
-      import("../warehouse/duckdb.ts"),
-    ]);
+    const [{ loadSettings, parseVarsOverride }, { transformLocal }, { openDuckDb }, leadDiff] =
+      await Promise.all([
+        import("../config/settings.ts"),
+        import("../dataform/transform.ts"),
+        import("../warehouse/duckdb.ts"),
+        import("../local/lead-diff.ts"),
+      ]);
     const settings = loadSettings({ overrides: { ...parseVarsOverride(args.vars), dialect: "duckdb" } });
     const list = (v: string | undefined) =>
       v === undefined
@@ -71,6 +79,7 @@ export default defineCommand({
     const warehouse = await openDuckDb(file);
     try {
       log(`transform: warehouse ${file}`);
+      if (args.diff) await leadDiff.snapshotLeadStatus(warehouse.conn, settings);
       const result = await transformLocal({
         settings,
         conn: warehouse.conn,
@@ -88,14 +97,17 @@ export default defineCommand({
         },
       });
       const failures = result.actions.filter((a) => a.status === "failed");
+      // A failed run leaves lead_status half-built or old: no diff then.
+      const diff =
+        args.diff && result.ok ? await leadDiff.diffLeadStatus(warehouse.conn, settings) : undefined;
       if (args.json) {
         const { graph: _graph, ...rest } = result;
-        process.stdout.write(
-          `${JSON.stringify({ ...rest, actions: rest.actions.map(({ sample: _s, ...a }) => a) }, null, 2)}\n`,
-        );
+        const actions = rest.actions.map(({ sample: _s, ...a }) => a);
+        process.stdout.write(`${JSON.stringify({ ...rest, actions, ...(diff ? { diff } : {}) }, null, 2)}\n`);
       } else {
         log(timingSummary(result.actions, result.ms, result.compileMs));
         for (const f of failures) log(`✗ ${f.name}: ${f.error ?? "failed"}`);
+        if (diff) for (const line of leadDiff.formatLeadDiff(diff)) log(line);
       }
       if (!result.ok) process.exitCode = ExitCode.failed;
     } finally {

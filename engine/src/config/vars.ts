@@ -45,6 +45,14 @@ const flag = (fallback: string, description: string) => ({
   description,
 });
 
+/**
+ * The lead columns the campaigns use as custom variables today (the contract columns of
+ * engine/src/warehouse/tables.ts leadsTable other than email, names and updated_at). includes/config.js
+ * falls back to the same list when the var is unset; test/sql/custom-variables.test.ts checks both agree.
+ */
+export const CUSTOM_VARIABLE_COLUMNS_DEFAULT =
+  "merchant_name,platform_domain,state,country_code,estimated_sales_yearly,employee_count,product_count,avg_price,klaviyo_installed_at,source";
+
 /** Every named var. No `default` = required (workflow_settings.yaml must set it). */
 export const VARS = {
   dialect: { kind: "enum", values: ["bigquery", "duckdb"], description: "SQL dialect the includes emit" },
@@ -145,6 +153,12 @@ export const VARS = {
   alert_no_success_hours: pct("6", "Hours without a completed run before alerting"),
   alert_runway_min_days: pct("14", "Days of lead pool left before it counts as running dry"),
   custom_vars: { kind: "list", default: "", description: "Names of extra vars your own SQLX reads" },
+  custom_variable_columns: {
+    kind: "list",
+    default: CUSTOM_VARIABLE_COLUMNS_DEFAULT,
+    description:
+      "Lead columns sent to Instantly as custom_variables (any other column stays in the warehouse)",
+  },
 } as const satisfies Record<string, VarSpec>;
 
 export type VarName = keyof typeof VARS;

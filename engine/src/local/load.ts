@@ -25,7 +25,7 @@ import { detectFormat, type FileFormat, quoteIdent, type SourceColumn, stageFile
  * blank is refused (a wrong column, most likely).
  *
  * Extra columns of a leads file are kept: they are added to the raw leads table as VARCHAR columns
- * so the SQL can pack them into the lead's Instantly custom variables
+ * so the SQL can send those the custom_variable_columns var lists as the lead's Instantly custom variables
  * (definitions/outputs/push_queue.sqlx `custom_variables`).
  * Extra columns of a DNC file are ignored and reported. Every DNC value is read in the canonical
  * form the rules use (./dnc-reading.ts); one that is neither an email nor a domain refuses the file.
@@ -36,6 +36,11 @@ export interface LoadOptions {
   append?: boolean;
   /** csv | parquet; default from the file extension. */
   format?: string;
+  /**
+   * Typed columns whose unreadable values (`$1,200,000`, `n/a`, `11-50` in a number column) are
+   * loaded as empty (NULL) and counted, instead of refusing the file.
+   */
+  nullBad?: string[];
 }
 
 export interface LoadResult {
@@ -60,6 +65,8 @@ export interface LoadResult {
   ignoredColumns: string[];
   /** DNC files: how each entry was read (canonical value, kind, notation). */
   dnc?: DncReading;
+  /** Per column named in `nullBad`: how many unreadable values were loaded as empty. */
+  nulledValues: Record<string, number>;
 }
 
 const stagingTable = "__engine_load_source";
@@ -81,6 +88,8 @@ const typeWords: Record<string, string> = {
 interface Check {
   /** SQL condition over the staging table that is true for a bad row. */
   bad: string;
+  /** Set on a type check: the column whose values cannot be read as its type. */
+  typeOf?: string;
   describe: (count: number, firstRow: number) => string;
 }
 
@@ -159,12 +168,22 @@ async function loadRawTable(
     }
 
     const known = def.columns.filter((c) => byName.has(c.name));
+    const nullBad = nullBadColumns(def, known, options.nullBad ?? [], label);
     const extras = staged.columns.filter((c) => !def.columns.some((d) => d.name === c.name));
     const checks = known
       .filter((c) => c.name !== key)
       .flatMap((c) => columnChecks(c, byName.get(c.name) as SourceColumn, format));
     if (which === "dnc") checks.push(kindCheck());
-    await runChecks(conn, label, checks, format, blankKey);
+    const nulled = checks.filter((c) => c.typeOf !== undefined && nullBad.includes(c.typeOf));
+    await runChecks(
+      conn,
+      label,
+      checks.filter((c) => !nulled.includes(c)),
+      format,
+      blankKey,
+    );
+    // The insert's TRY_CAST (castExpr) loads these values as NULL; count them for the report.
+    const nulledValues = await countBad(conn, nulled, blankKey);
     const dnc = which === "dnc" ? await readDncEntries(conn, stagingTable, blankKey, label) : undefined;
 
     const keptExtras = which === "leads" ? extras : [];
@@ -210,6 +229,7 @@ async function loadRawTable(
       extraColumns: keptExtras.map((c) => c.name),
       ignoredColumns: which === "dnc" ? extras.map((c) => c.name) : [],
       ...(dnc ? { dnc } : {}),
+      nulledValues,
     };
   } finally {
     await conn.run(`DROP TABLE IF EXISTS temp.${quoteIdent(stagingTable)}`);
@@ -261,6 +281,7 @@ function columnChecks(column: Column, source: SourceColumn, format: FileFormat):
   if (column.type !== "STRING") {
     const value = valueExpr(source);
     checks.push({
+      typeOf: column.name,
       bad: `${value} IS NOT NULL AND TRY_CAST(${value} AS ${duckType(column.type)}) IS NULL`,
       describe: (n, row) =>
         `column ${column.name} must be ${column.type} (${typeWords[column.type]}): ` +
@@ -268,6 +289,45 @@ function columnChecks(column: Column, source: SourceColumn, format: FileFormat):
     });
   }
   return checks;
+}
+
+/**
+ * The `--null-bad` columns, checked: each must be a typed (non-text) column of the table that is in
+ * the file. Text columns take any value, so there is nothing to load as empty.
+ */
+function nullBadColumns(def: TableDef, known: Column[], names: string[], label: string): string[] {
+  const typed = def.columns.filter((c) => c.type !== "STRING").map((c) => c.name);
+  for (const name of names) {
+    if (!typed.includes(name)) {
+      throw new UserError(
+        `--null-bad names ${JSON.stringify(name)}, which is no typed column of ${def.name}`,
+        {
+          hint: `--null-bad takes a comma list of: ${typed.join(", ")}`,
+        },
+      );
+    }
+    if (!known.some((c) => c.name === name)) {
+      throw new UserError(`--null-bad names ${name}, but ${label} has no ${name} column`, {
+        hint: "drop it from --null-bad, or check the file's header",
+      });
+    }
+  }
+  return names;
+}
+
+/** How many rows fail each check, by the check's column (one scan). */
+async function countBad(
+  conn: DuckDBConnection,
+  checks: Check[],
+  skip: string,
+): Promise<Record<string, number>> {
+  if (checks.length === 0) return {};
+  const selects = checks.map((c, i) => `count(*) FILTER (WHERE ${c.bad})::BIGINT AS n${i}`);
+  const reader = await conn.runAndReadAll(
+    `SELECT ${selects.join(", ")} FROM ${quoteIdent(stagingTable)} WHERE NOT (${skip})`,
+  );
+  const row = reader.getRowObjectsJS()[0] ?? {};
+  return Object.fromEntries(checks.map((c, i) => [c.typeOf ?? "", Number(row[`n${i}`] ?? 0)]));
 }
 
 function kindCheck(): Check {
@@ -296,15 +356,19 @@ async function runChecks(
   );
   const row = reader.getRowObjectsJS()[0] ?? {};
   const problems: string[] = [];
+  const unreadable: string[] = [];
   checks.forEach((c, i) => {
     const n = Number(row[`n${i}`] ?? 0);
     if (n > 0) problems.push(c.describe(n, Number(row[`r${i}`]) + 1));
+    if (n > 0 && c.typeOf !== undefined) unreadable.push(c.typeOf);
   });
   if (problems.length > 0) {
+    const orEmpty =
+      unreadable.length > 0 ? `, or load them as empty with --null-bad ${unreadable.join(",")}` : "";
     throw new UserError(`${label} was not loaded: ${problems.join("; ")}`, {
       hint:
         `fix those rows (data row 1 is the first row after the header${format === "csv" ? ", on line 2" : ""}) ` +
-        "and load again; the table keeps its previous rows",
+        `and load again${orEmpty}; the table keeps its previous rows`,
     });
   }
 }

@@ -1,10 +1,11 @@
+import { escapeTerminal } from "../core/escape.ts";
 import { type Plan, summarisePlan } from "../core/plan.ts";
 import type { ApplyResult } from "./apply/types.ts";
 import type { PullResult } from "./pull.ts";
 
 /**
- * Human-readable run summaries for the terminal. Counts, ids and codes only: never an email or a name
- * (those stay in the warehouse and the plan file).
+ * Human-readable run summaries for the terminal. Counts, ids, codes and campaign names only: never an
+ * email or a lead's name (those stay in the warehouse and the plan file).
  */
 const n = (v: number) => v.toLocaleString("en-US");
 
@@ -48,8 +49,15 @@ export function formatApply(r: ApplyResult): string[] {
   return lines;
 }
 
-export function formatPlan(plan: Plan, file: string, sampleSize = 5): string[] {
+/** `names`: campaign names by id, as `engine status` prints them; a campaign without one prints its id. */
+export function formatPlan(
+  plan: Plan,
+  file: string,
+  sampleSize = 5,
+  names: ReadonlyMap<string, string> = new Map(),
+): string[] {
   const s = summarisePlan(plan.actions);
+  const label = (id: string) => escapeTerminal(names.get(id.toLowerCase()) ?? id);
   const lines = [
     `plan ${plan.plan_run_id} (pull ${plan.pull_run_id}): ${plan.actions.length} action(s); nothing was sent to Instantly`,
     `  by op:       ${
@@ -65,7 +73,7 @@ export function formatPlan(plan: Plan, file: string, sampleSize = 5): string[] {
   ];
   for (const [campaign, ops] of Object.entries(s.byCampaign)) {
     lines.push(
-      `  ${campaign}: ${Object.entries(ops)
+      `  ${label(campaign)}: ${Object.entries(ops)
         .map(([k, v]) => `${k} ${n(v)}`)
         .join(", ")}`,
     );
@@ -75,7 +83,7 @@ export function formatPlan(plan: Plan, file: string, sampleSize = 5): string[] {
     lines.push("  sample (no PII):");
     for (const a of sample) {
       lines.push(
-        `    ${a.op.padEnd(6)} ${a.action_id}  campaign ${a.campaign_id}${a.rank !== null ? `  rank ${a.rank}` : ""}${a.reason ? `  ${a.reason}` : ""}`,
+        `    ${a.op.padEnd(6)} ${a.action_id}  campaign ${label(a.campaign_id)}${a.rank !== null ? `  rank ${a.rank}` : ""}${a.reason ? `  ${a.reason}` : ""}`,
       );
     }
   }

@@ -62,7 +62,7 @@ final as (
         leads.first_name,
         leads.last_name,
         leads.company_name,
-        leads.custom_variables,
+        JSON_OBJECT('merchant_name', JSON_QUERY(leads.custom_variables, '$.merchant_name'), 'platform_domain', JSON_QUERY(leads.custom_variables, '$.platform_domain'), 'state', JSON_QUERY(leads.custom_variables, '$.state'), 'country_code', JSON_QUERY(leads.custom_variables, '$.country_code'), 'estimated_sales_yearly', JSON_QUERY(leads.custom_variables, '$.estimated_sales_yearly'), 'employee_count', JSON_QUERY(leads.custom_variables, '$.employee_count'), 'product_count', JSON_QUERY(leads.custom_variables, '$.product_count'), 'avg_price', JSON_QUERY(leads.custom_variables, '$.avg_price'), 'klaviyo_installed_at', JSON_QUERY(leads.custom_variables, '$.klaviyo_installed_at'), 'source', JSON_QUERY(leads.custom_variables, '$.source')) as custom_variables,
         latest_pull.run_id as pull_run_id
 
     from selected

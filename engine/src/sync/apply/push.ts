@@ -58,8 +58,13 @@ export async function pushLeads(ctx: RunContext, inputs: RunInputs, pre: Preflig
       }
     }
   }
+  // A plan writes nothing: its counts are what apply would do.
+  const added = ctx.tally.count("add", "succeeded");
+  const verified = ctx.progress.verification.attempted;
   ctx.log(
-    `push: ${ctx.tally.count("add", "succeeded")} added, ${ctx.progress.verification.attempted} verified`,
+    ctx.mode === "plan"
+      ? `push: would add ${added}, would verify ${verified} (nothing written to Instantly)`
+      : `push: ${added} added, ${verified} verified`,
   );
 }
 
