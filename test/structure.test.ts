@@ -4,6 +4,9 @@ import path from "node:path";
 import madge from "madge";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../engine/src/config/paths.ts";
+import { compileProject } from "../engine/src/dataform/compile.ts";
+import type { CompiledGraph } from "../engine/src/dataform/graph.ts";
+import { configKeys } from "./sql/parity-lint.ts";
 
 /**
  * The structure rules of engine/src that a reader relies on (`npm run check:structure` runs this file):
@@ -48,5 +51,52 @@ describe("engine/src structure", () => {
       .map((f) => ({ file: path.relative(SRC, f), lines: readFileSync(f, "utf8").split("\n").length - 1 }))
       .filter((f) => f.lines > MAX_LINES);
     expect(over).toEqual([]);
+  });
+});
+
+/**
+ * Models below the outputs that cannot assert a key, each with why. A built-in uniqueKey assertion
+ * reads the whole relation without a filter, which BigQuery refuses on a table that requires a
+ * partition filter.
+ */
+const KEYLESS: Record<string, string> = {
+  stg_instantly_lead_snapshots:
+    "every pulled lead row over instantly_leads (requirePartitionFilter: engine/src/warehouse/bigquery-schema.ts); its readers key it: stg_instantly_lead_state (uniqueKey lead_id), stg_instantly_pull_campaigns (uniqueKey run_id, campaign_id)",
+};
+
+/** Staging and intermediate models (by file) that declare no key in their config: no uniqueKey, no uniqueKey assertion. */
+function modelsWithoutKey(graph: CompiledGraph): string[] {
+  const keys = configKeys(graph);
+  return graph.tables
+    .filter((t) => /^definitions\/(staging|intermediate)\//.test(t.fileName ?? ""))
+    .filter((t) => !keys.has(`${t.target.schema}.${t.target.name}`) && KEYLESS[t.target.name] === undefined)
+    .map((t) => t.target.name)
+    .sort();
+}
+
+describe("definitions/ grain", () => {
+  let graph: CompiledGraph;
+  it("every staging and intermediate model declares its key (uniqueKey or a uniqueKey assertion)", async () => {
+    graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "duckdb" } });
+    const models = graph.tables.filter((t) =>
+      /^definitions\/(staging|intermediate)\//.test(t.fileName ?? ""),
+    );
+    expect(models.length).toBeGreaterThan(30);
+    expect(modelsWithoutKey(graph)).toEqual([]);
+    // No stale exemption: each names a model that still exists and still has no key.
+    const keys = configKeys(graph);
+    for (const name of Object.keys(KEYLESS)) {
+      const model = models.find((t) => t.target.name === name);
+      expect(model, name).toBeDefined();
+      expect(keys.has(`${model?.target.schema}.${name}`), name).toBe(false);
+    }
+  }, 120_000);
+
+  it("a model whose key assertion is dropped is reported", () => {
+    const dropped: CompiledGraph = {
+      ...graph,
+      assertions: graph.assertions.filter((a) => a.parentAction?.name !== "int_lead_scores"),
+    };
+    expect(modelsWithoutKey(dropped)).toEqual(["int_lead_scores"]);
   });
 });
