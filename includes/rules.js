@@ -32,24 +32,6 @@ const INTEREST = {
 };
 
 /**
- * Cooldown days per reason: `cooldown_days_<reason>` var when set, else the default named here, else
- * `cooldown_days`. Suppressing reasons never come back (they are in int_suppression), so their
- * cooldown only matters if someone lifts the suppression.
- */
-function cooldownDaysFor(reason, defaultVar, fallbackDays) {
-  const own = config.vars[`cooldown_days_${reason}`];
-  const name = own !== undefined ? `cooldown_days_${reason}` : defaultVar || "cooldown_days";
-  const unset = fallbackDays === undefined ? config.contact.cooldownDays : fallbackDays;
-  const value = Number(config.vars[name] === undefined ? unset : config.vars[name]);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(
-      `includes/rules.js: vars.${name} must be a whole number >= 0, got ${JSON.stringify(config.vars[name])}`,
-    );
-  }
-  return value;
-}
-
-/**
  * Drain reasons, in PRECEDENCE order (the first that applies labels the lead). `suppress`: the email
  * is never contacted again (int_suppression lists it). `block`: the engine also adds it to Instantly's
  * block list. `handoff`: a person should follow up (sales owns the conversation now).
@@ -162,9 +144,14 @@ const DRAIN_REASONS = [
   },
 ].map((r) => ({
   ...r,
-  cooldownDays: cooldownDaysFor(
+  // Cooldown per reason: var cooldown_days_<reason> when set (includes/config.js), else the days of its
+  // family. Suppressing reasons never come back (int_suppression lists them), so their cooldown only
+  // matters if someone lifts the suppression.
+  cooldownDays: config.cooldownDaysFor(
     r.code,
-    ["replied", "interested", "meeting_booked"].includes(r.code) ? "cooldown_days_replied" : "cooldown_days",
+    ["replied", "interested", "meeting_booked"].includes(r.code)
+      ? config.contact.repliedCooldownDays
+      : config.contact.cooldownDays,
   ),
 }));
 
@@ -177,7 +164,7 @@ const SEQUENCE_END_REASONS = [
   { code: "removed", cooldownDays: config.contact.cooldownDays },
   // An add Instantly confirmed that no pull saw for lost_add_pulls pulls: it never reached a
   // sequence, so by default (0) it may be queued again at once (the retry).
-  { code: "lost_add", cooldownDays: cooldownDaysFor("lost_add", "cooldown_days_lost_add", 0) },
+  { code: "lost_add", cooldownDays: config.contact.lostAddCooldownDays },
 ];
 
 /** Suppression reasons (int_suppression.reason): why an email or domain is never contacted. */

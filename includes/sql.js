@@ -26,18 +26,12 @@
  * CommonJS on purpose: Dataform evaluates includes in its own sandbox with `require`/`module.exports`.
  */
 
-/** The active dialect, `bigquery` or `duckdb`, from the compile-time `dialect` var. */
-const dialect = String(
-  (typeof dataform !== "undefined" && dataform.projectConfig.vars && dataform.projectConfig.vars.dialect) ||
-    "bigquery",
-).toLowerCase();
-if (dialect !== "bigquery" && dialect !== "duckdb") {
-  throw new Error(`includes/sql.js: vars.dialect must be bigquery or duckdb, got ${JSON.stringify(dialect)}`);
-}
-
-/** True when compiling for the local DuckDB warehouse. */
+/**
+ * True when compiling for the local DuckDB warehouse. The `dialect` var is parsed by includes/config.js,
+ * which is required here on first use, not at load: config.js itself builds on these helpers.
+ */
 function isDuck() {
-  return dialect === "duckdb";
+  return require("./config").dialect === "duckdb";
 }
 
 /** Pick the BigQuery or the DuckDB text: `sql.pick("COUNTIF(x)", "count_if(x)")`. */
@@ -353,7 +347,6 @@ module.exports = {
   jsonObject,
   rowJsonExcept,
   actionId,
-  dialect,
   isDuck,
   pick,
   str,

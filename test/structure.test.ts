@@ -100,3 +100,20 @@ describe("definitions/ grain", () => {
     expect(modelsWithoutKey(dropped)).toEqual(["int_lead_scores"]);
   });
 });
+
+/** Files of includes/ and definitions/ that read `dataform.projectConfig.vars` (the project's vars). */
+function varReaders(): string[] {
+  const root = repoRoot();
+  return ["includes", "definitions"]
+    .flatMap((dir) => filesUnder(path.join(root, dir)))
+    .filter((f) => /\.(js|sqlx)$/.test(f))
+    .filter((f) => /projectConfig\s*\.\s*vars|projectConfig\s*\[/.test(readFileSync(f, "utf8")))
+    .map((f) => path.relative(root, f))
+    .sort();
+}
+
+describe("vars for the SQL", () => {
+  it("are read from dataform.projectConfig.vars only by includes/config.js, which parses and defaults them", () => {
+    expect(varReaders()).toEqual(["includes/config.js"]);
+  });
+});
