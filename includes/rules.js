@@ -167,6 +167,83 @@ const SEQUENCE_END_REASONS = [
   { code: "lost_add", cooldownDays: config.contact.lostAddCooldownDays },
 ];
 
+/**
+ * The eligibility rules, in the order definitions/intermediate/int_lead_eligibility.sqlx checks them:
+ * the first a lead fails is its ineligible_reason, failed_rules lists every one it fails, and `engine
+ * explain` shows the list as built (definitions/intermediate/int_eligibility_rules.sqlx), so a rule
+ * added here shows up everywhere. `switchedOn`: false when a var turns the rule off (it then fails no
+ * lead). `fails(j)`: SQL that is TRUE when the row `j` (int_lead_eligibility's `joined`) fails it.
+ */
+const ELIGIBILITY_RULES = [
+  {
+    code: "invalid_email",
+    description: "The email's syntax is invalid.",
+    switchedOn: true,
+    fails: (j) => `not ${j}.is_valid_email`,
+  },
+  {
+    code: "suppressed",
+    description: "The email or its domain is suppressed (int_suppression).",
+    switchedOn: true,
+    fails: (j) => `${j}.suppression_reason is not null`,
+  },
+  {
+    code: "disposable",
+    description: "A disposable-mail domain (var exclude_disposable).",
+    switchedOn: config.eligibility.excludeDisposable,
+    fails: (j) => `${j}.is_disposable`,
+  },
+  {
+    code: "role_account",
+    description: "A role mailbox such as info@ or sales@ (var exclude_role_accounts).",
+    switchedOn: config.eligibility.excludeRoleAccounts,
+    fails: (j) => `${j}.is_role_account`,
+  },
+  {
+    code: "free_mail",
+    description: "A free-mail domain (var exclude_free_mail).",
+    switchedOn: config.eligibility.excludeFreeMail,
+    fails: (j) => `${j}.is_free_mail`,
+  },
+  {
+    code: "in_instantly",
+    description: "A sequence is running, or an add is not settled yet.",
+    switchedOn: true,
+    fails: (j) => `${j}.is_in_flight`,
+  },
+  {
+    code: "cooling_down",
+    description: "The email is cooling down after an ended sequence.",
+    switchedOn: true,
+    fails: (j) => `${j}.email_cooldown_until is not null`,
+  },
+  {
+    code: "company_cooling_down",
+    description: "A colleague at the company domain replied (var cooldown_days_company_replied).",
+    switchedOn: true,
+    fails: (j) => `${j}.domain_cooldown_until is not null`,
+  },
+  {
+    code: "catch_all",
+    description: "Verified as catch-all within verification_max_age_days (var allow_catch_all).",
+    switchedOn: !config.eligibility.allowCatchAll,
+    fails: (j) =>
+      `${j}.verification_result = 'catch_all'
+                and ${j}.verified_at >= ${sql.timestampSubDays(config.now(), config.eligibility.verificationMaxAgeDays)}`,
+  },
+  {
+    code: "no_segment",
+    description: "No segment rule matches the lead.",
+    switchedOn: true,
+    fails: (j) => `${j}.segment is null`,
+  },
+];
+
+/** SQL that is TRUE when the row `j` fails `rule` (always FALSE for a rule a var switches off). */
+function eligibilityFails(rule, j) {
+  return rule.switchedOn ? `(${rule.fails(j)})` : "false";
+}
+
 /** Suppression reasons (int_suppression.reason): why an email or domain is never contacted. */
 const SUPPRESSION_REASONS = [
   "dnc_email",
@@ -640,6 +717,8 @@ module.exports = {
   DRAIN_REASON_CODES,
   SEQUENCE_END_REASONS,
   SUPPRESSION_REASONS,
+  ELIGIBILITY_RULES,
+  eligibilityFails,
   ROLE_PREFIXES,
   FREE_MAIL_DOMAINS,
   DISPOSABLE_DOMAINS,
