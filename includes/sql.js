@@ -166,6 +166,15 @@ function jsonExtractString(json, path) {
   return jsonValue(json, path);
 }
 
+/**
+ * A 64-bit fingerprint of a whole row alias, every column included (extra loader columns too): BigQuery
+ * FARM_FINGERPRINT(TO_JSON_STRING(row)), DuckDB hash(row). Equal rows give equal values within one
+ * engine; the values differ between engines, so compare them only within one warehouse.
+ */
+function rowHash(alias) {
+  return pick(`FARM_FINGERPRINT(TO_JSON_STRING(${alias}))`, `hash(${alias})`);
+}
+
 /** A JSON string of a row alias or a STRUCT value (BigQuery TO_JSON_STRING, DuckDB to_json()::VARCHAR). */
 function toJsonString(expr) {
   return pick(`TO_JSON_STRING(${expr})`, `CAST(to_json(${expr}) AS VARCHAR)`);
@@ -362,6 +371,7 @@ module.exports = {
   timestampTrunc,
   regexpContains,
   md5Hex,
+  rowHash,
   jsonValue,
   jsonExtractString,
   toJsonString,

@@ -54,7 +54,7 @@ describe("whitespace: TRIM as BigQuery does it", () => {
     expect(expected).toEqual(["nbsp@shop-two.com", "plain@shop-three.com", "tab.lead@example.com"]);
     const staged = await rows(
       s,
-      `select email, is_valid_email from "cold_email_staging"."stg_leads" order by email`,
+      `select email, is_valid_email from "cold_email_staging"."int_lead_flags" order by email`,
     );
     expect(staged).toEqual(expected.map((email) => ({ email, is_valid_email: true })));
     expect([...(await queuedEmails(s))].sort()).toEqual(expected);
@@ -67,7 +67,7 @@ describe("whitespace: TRIM as BigQuery does it", () => {
     await run(s);
     const staged = await rows(
       s,
-      `select hex(email) as email, is_valid_email from "cold_email_staging"."stg_leads" order by email`,
+      `select hex(email) as email, is_valid_email from "cold_email_staging"."int_lead_flags" order by email`,
     );
     expect(staged.map((r) => fromHex(r.email))).toEqual(["bom@shop-five.com", "zw@shop-four.com"]);
     expect(staged.every((r) => r.is_valid_email === true)).toBe(true);

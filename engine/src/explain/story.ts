@@ -78,6 +78,7 @@ export async function gatherLeadStory(
   const output = (name: string): RelationRef => ({ dataset: "output", name });
 
   const [lead] = await rowsOf(staging("stg_leads"), { email });
+  const [flags] = await rowsOf(staging("int_lead_flags"), { email });
   const rules = (await rowsOf(staging("int_eligibility_rules"), {})).sort(
     (a, b) => Number(a.rule_order) - Number(b.rule_order),
   );
@@ -115,7 +116,15 @@ export async function gatherLeadStory(
     verdict,
     checks:
       lead && eligibility
-        ? ruleChecks(settings, rules, lead, eligibility, cooldowns, candidates.length > 0, push)
+        ? ruleChecks(
+            settings,
+            rules,
+            { ...lead, ...flags },
+            eligibility,
+            cooldowns,
+            candidates.length > 0,
+            push,
+          )
         : [],
     suppression: suppression.map((r) => ({
       value: String(r.suppressed_value) === email ? "(this email)" : String(r.suppressed_value),

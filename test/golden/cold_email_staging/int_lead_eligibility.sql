@@ -2,7 +2,8 @@ with
 
 leads as (
 
-    select * from `cold-email-local.cold_email_staging.stg_leads`
+    -- One row per lead of stg_leads, with the rule flags the eligibility rules read.
+    select * from `cold-email-local.cold_email_staging.int_lead_flags`
 
 ),
 
