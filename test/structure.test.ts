@@ -117,3 +117,33 @@ describe("vars for the SQL", () => {
     expect(varReaders()).toEqual(["includes/config.js"]);
   });
 });
+
+/**
+ * Lines of the definitions/tests/*.sqlx row queries (inputs and expected rows) that do not name their
+ * column: every `select` stands on its own line and every value after it ends in `as <column>`.
+ */
+function unnamedTestValues(): string[] {
+  const dir = path.join(repoRoot(), "definitions", "tests");
+  const out: string[] = [];
+  for (const file of filesUnder(dir).filter((f) => f.endsWith(".sqlx"))) {
+    let inRow = false;
+    readFileSync(file, "utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        const text = line.trim();
+        if (/^select\b/i.test(text) && text !== "select") out.push(`${path.basename(file)}:${i + 1}`);
+        if (/^select\b/i.test(text)) inRow = true;
+        else if (text === "" || text === "}" || /^(union all|limit|from)\b/i.test(text)) inRow = false;
+        else if (inRow && !/\bas [a-z_][a-z0-9_]*,?$/i.test(text))
+          out.push(`${path.basename(file)}:${i + 1}`);
+      });
+  }
+  return out;
+}
+
+describe("Dataform unit tests", () => {
+  it("name the column of every value they list (no positional rows)", () => {
+    expect(filesUnder(path.join(repoRoot(), "definitions", "tests")).length).toBeGreaterThan(10);
+    expect(unnamedTestValues()).toEqual([]);
+  });
+});
