@@ -16,27 +16,13 @@ hashed as (
 
 ),
 
-counted as (
 
-    select
-        row_hash,
-        count(*) as raw_rows
 
-    from hashed
-    group by row_hash
-
-),
-
-changed as (
-
-    select * from counted
-
-),
-
-changed_rows as (
+picked as (
 
     select
         hashed.*,
+        count(*) over (partition by hashed.row_hash) as raw_rows,
         row_number() over (
             -- the copies of one fingerprint are equal rows: any one of them
             partition by hashed.row_hash
@@ -44,18 +30,7 @@ changed_rows as (
         ) as row_in_hash
 
     from hashed
-    inner join changed
-        on hashed.row_hash = changed.row_hash
-
-),
-
-picked as (
-
-    -- The raw columns only, so the fingerprint and custom_variables below see the raw row as it is.
-    select changed_rows.* EXCEPT (row_hash, row_in_hash)
-
-    from changed_rows
-    where changed_rows.row_in_hash = 1
+    
 
 ),
 
@@ -63,7 +38,8 @@ renamed as (
 
     select
         ---------- ids
-        FARM_FINGERPRINT(TO_JSON_STRING(picked)) as row_hash,
+        picked.row_hash,
+        picked.raw_rows,
         (case when REGEXP_CONTAINS(translate(trim(picked.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '^[a-z0-9._%+\'-]+@[a-z0-9-]+(\\.[a-z0-9-]+)+$') then translate(trim(picked.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') else `cold-email-local.cold_email_staging.canonical_email`(picked.email) end) as email,
 
         ---------- contact
@@ -88,9 +64,11 @@ renamed as (
 
         ---------- other
         picked.source,
-        PARSE_JSON((case when REGEXP_CONTAINS(regexp_replace(regexp_replace(TO_JSON_STRING(JSON_REMOVE(TO_JSON(picked), '$.email', '$.first_name', '$.last_name', '$.updated_at')), '(\\\\\\\\)|\\\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])', '\\1'), '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', ''), '(?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\]){501}') then regexp_replace(regexp_replace(regexp_replace(TO_JSON_STRING(JSON_REMOVE(TO_JSON(picked), '$.email', '$.first_name', '$.last_name', '$.updated_at')), '(\\\\\\\\)|\\\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])', '\\1'), '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', ''), '("(?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\]){0,500}")|(")((?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\]){500})(?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\])*(")', '\\1\\2\\3\\4') else regexp_replace(regexp_replace(TO_JSON_STRING(JSON_REMOVE(TO_JSON(picked), '$.email', '$.first_name', '$.last_name', '$.updated_at')), '(\\\\\\\\)|\\\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])', '\\1'), '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', '') end)) as custom_variables
+        -- the raw row's other columns (row_hash, raw_rows and row_in_hash are this model's own)
+        PARSE_JSON((case when REGEXP_CONTAINS(regexp_replace(regexp_replace(TO_JSON_STRING(JSON_REMOVE(TO_JSON(picked), '$.email', '$.first_name', '$.last_name', '$.updated_at', '$.row_hash', '$.raw_rows', '$.row_in_hash')), '(\\\\\\\\)|\\\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])', '\\1'), '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', ''), '(?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\]){501}') then regexp_replace(regexp_replace(regexp_replace(TO_JSON_STRING(JSON_REMOVE(TO_JSON(picked), '$.email', '$.first_name', '$.last_name', '$.updated_at', '$.row_hash', '$.raw_rows', '$.row_in_hash')), '(\\\\\\\\)|\\\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])', '\\1'), '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', ''), '("(?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\]){0,500}")|(")((?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\]){500})(?:\\\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|\\\\[^u]|[^"\\\\])*(")', '\\1\\2\\3\\4') else regexp_replace(regexp_replace(TO_JSON_STRING(JSON_REMOVE(TO_JSON(picked), '$.email', '$.first_name', '$.last_name', '$.updated_at', '$.row_hash', '$.raw_rows', '$.row_in_hash')), '(\\\\\\\\)|\\\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])', '\\1'), '[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}]', '') end)) as custom_variables
 
     from picked
+    where picked.row_in_hash = 1
 
 ),
 
@@ -98,7 +76,7 @@ cleaned as (
 
     select
         renamed.row_hash,
-        changed.raw_rows,
+        renamed.raw_rows,
         nullif(renamed.email, '') as email,
         (case
         when regexp_extract(nullif(renamed.email, ''), '@([^@]+)$') in ('gmail.com', 'googlemail.com')
@@ -121,8 +99,6 @@ cleaned as (
         renamed.custom_variables
 
     from renamed
-    inner join changed
-        on renamed.row_hash = changed.row_hash
 
 ),
 
