@@ -1,7 +1,9 @@
 /**
  * Settings the SQL reads, from the `vars` in workflow_settings.yaml (overridable per run with
- * `--vars=key=value`). Every number a rule uses is a var, parsed and checked HERE once, so a typo in a
- * threshold fails the compile with the var's name instead of producing quietly wrong SQL.
+ * `--vars=key=value`). Every var the SQL reads is parsed, checked and defaulted HERE once (the other
+ * includes import the values from this module), so a typo in a threshold fails the compile with the
+ * var's name instead of producing quietly wrong SQL. The names and defaults are those of the engine's
+ * registry, engine/src/config/vars.ts (test/sql/sql-vars.test.ts keeps the two in step).
  *
  * The per-segment routing rules live in SEGMENT_RULES below: that is the one place to change how a
  * lead is routed to a campaign (see definitions/README.md, "Add a segment").
@@ -13,8 +15,12 @@ const sql = require("./sql");
 
 const vars = (typeof dataform !== "undefined" && dataform.projectConfig.vars) || {};
 
+/** Every var this module read, with the default it applied when unset (undefined: required). */
+const read = {};
+
 /** A required string var; fails the compile with the var's name when it is missing or empty. */
 function text(name) {
+  if (!(name in read)) read[name] = undefined;
   const value = vars[name];
   if (value === undefined || String(value).trim() === "") {
     throw new Error(`includes/config.js: vars.${name} is missing; set it in workflow_settings.yaml`);
@@ -22,14 +28,16 @@ function text(name) {
   return String(value).trim();
 }
 
-/** An optional string var (empty string when unset). */
-function optionalText(name) {
-  const value = vars[name];
-  return value === undefined ? "" : String(value).trim();
+/** An optional string var: `fallback` (default "") when unset or empty. */
+function optionalText(name, fallback = "") {
+  read[name] = fallback;
+  const value = vars[name] === undefined ? "" : String(vars[name]).trim();
+  return value === "" ? fallback : value;
 }
 
 /** A numeric var, checked against an optional range; `fallback` is used when the var is unset. */
 function num(name, opts = {}) {
+  if (opts.fallback !== undefined) read[name] = String(opts.fallback);
   const raw = vars[name] === undefined && opts.fallback !== undefined ? String(opts.fallback) : text(name);
   const value = Number(raw);
   const bad =
@@ -49,12 +57,27 @@ function num(name, opts = {}) {
 
 /** A boolean var ("true"/"false"); `fallback` when unset. */
 function flag(name, fallback) {
+  read[name] = String(fallback);
   const raw = vars[name] === undefined ? String(fallback) : String(vars[name]).trim().toLowerCase();
   if (raw !== "true" && raw !== "false") {
     throw new Error(`includes/config.js: vars.${name} must be "true" or "false", got ${JSON.stringify(raw)}`);
   }
   return raw === "true";
 }
+
+/** One of `values` (lower-cased); `fallback` when unset, required when there is none. */
+function choice(name, values, fallback) {
+  const raw = (fallback === undefined ? text(name) : optionalText(name, fallback)).toLowerCase();
+  if (!values.includes(raw)) {
+    throw new Error(
+      `includes/config.js: vars.${name} must be ${values.map((v) => JSON.stringify(v)).join(" or ")}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw;
+}
+
+/** The SQL dialect the includes/sql.js helpers emit: bigquery (production) or duckdb (local, tests). */
+const dialect = choice("dialect", ["bigquery", "duckdb"]);
 
 /** Datasets (BigQuery) = schemas (DuckDB), by role. */
 const datasets = {
@@ -71,7 +94,7 @@ const tables = {
   dnc: text("dnc_table"),
 };
 
-const smbMaxRevenue = num("smb_max_revenue", { min: 0 });
+const smbMaxRevenue = num("smb_max_revenue", { min: 0, fallback: 1000000 });
 
 /**
  * The routing rule per segment NAME: a SQL boolean over a lead row (`l` is the row alias, columns as in
@@ -132,14 +155,8 @@ const capacity = {
  * headroom under inventory_cap)), optionally split by <segment>_slot_share.
  */
 const pacing = (() => {
-  const mode = optionalText("pacing") === "" ? "capacity" : optionalText("pacing");
-  if (mode !== "capacity" && mode !== "cap") {
-    throw new Error(
-      `includes/config.js: vars.pacing must be "capacity" or "cap", got ${JSON.stringify(mode)}`,
-    );
-  }
   return {
-    mode,
+    mode: choice("pacing", ["capacity", "cap"], "capacity"),
     /** Days of new starts each campaign should hold waiting for their first email. */
     firstTouchDays: num("first_touch_days", { min: 0, max: 60, fallback: 2 }),
     /** Share of the mailboxes' limits the pacer counts on (deliverability and schedule slack). */
@@ -164,6 +181,27 @@ const contact = {
   stuckDays: num("stuck_days", { int: true, min: 1, fallback: 30 }),
   /** Completed pulls after a confirmed add that did not see the lead before it counts as lost_add. */
   lostAddPulls: num("lost_add_pulls", { int: true, min: 1, fallback: 3 }),
+  /** Cooldown after a reply; interested and meeting_booked follow it unless they have their own var. */
+  repliedCooldownDays: num("cooldown_days_replied", { int: true, min: 0, fallback: 365 }),
+  /** Cooldown after a lost add: 0 queues it again at once (the retry). */
+  lostAddCooldownDays: num("cooldown_days_lost_add", { int: true, min: 0, fallback: 0 }),
+};
+
+/**
+ * Cooldown days after a sequence that ended with `reason`: var `cooldown_days_<reason>` when set, else
+ * `fallbackDays` (the reason family's days, e.g. contact.repliedCooldownDays).
+ */
+function cooldownDaysFor(reason, fallbackDays) {
+  const name = `cooldown_days_${reason}`;
+  return vars[name] === undefined ? fallbackDays : num(name, { int: true, min: 0 });
+}
+
+/**
+ * Retention (definitions/operations/prune_snapshots.sqlx): how long Instantly snapshot rows are kept
+ * once the lead state has merged them.
+ */
+const retention = {
+  snapshotRetentionDays: num("snapshot_retention_days", { int: true, min: 1, fallback: 30 }),
 };
 
 const eligibility = {
@@ -269,6 +307,8 @@ function segmentsTable() {
 
 module.exports = {
   vars,
+  read,
+  dialect,
   datasets,
   tables,
   smbMaxRevenue,
@@ -279,6 +319,8 @@ module.exports = {
   pacing,
   capacity,
   contact,
+  cooldownDaysFor,
+  retention,
   eligibility,
   guards,
   alertRunwayMinDays,

@@ -32,24 +32,6 @@ const INTEREST = {
 };
 
 /**
- * Cooldown days per reason: `cooldown_days_<reason>` var when set, else the default named here, else
- * `cooldown_days`. Suppressing reasons never come back (they are in int_suppression), so their
- * cooldown only matters if someone lifts the suppression.
- */
-function cooldownDaysFor(reason, defaultVar, fallbackDays) {
-  const own = config.vars[`cooldown_days_${reason}`];
-  const name = own !== undefined ? `cooldown_days_${reason}` : defaultVar || "cooldown_days";
-  const unset = fallbackDays === undefined ? config.contact.cooldownDays : fallbackDays;
-  const value = Number(config.vars[name] === undefined ? unset : config.vars[name]);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(
-      `includes/rules.js: vars.${name} must be a whole number >= 0, got ${JSON.stringify(config.vars[name])}`,
-    );
-  }
-  return value;
-}
-
-/**
  * Drain reasons, in PRECEDENCE order (the first that applies labels the lead). `suppress`: the email
  * is never contacted again (int_suppression lists it). `block`: the engine also adds it to Instantly's
  * block list. `handoff`: a person should follow up (sales owns the conversation now).
@@ -162,9 +144,14 @@ const DRAIN_REASONS = [
   },
 ].map((r) => ({
   ...r,
-  cooldownDays: cooldownDaysFor(
+  // Cooldown per reason: var cooldown_days_<reason> when set (includes/config.js), else the days of its
+  // family. Suppressing reasons never come back (int_suppression lists them), so their cooldown only
+  // matters if someone lifts the suppression.
+  cooldownDays: config.cooldownDaysFor(
     r.code,
-    ["replied", "interested", "meeting_booked"].includes(r.code) ? "cooldown_days_replied" : "cooldown_days",
+    ["replied", "interested", "meeting_booked"].includes(r.code)
+      ? config.contact.repliedCooldownDays
+      : config.contact.cooldownDays,
   ),
 }));
 
@@ -177,8 +164,86 @@ const SEQUENCE_END_REASONS = [
   { code: "removed", cooldownDays: config.contact.cooldownDays },
   // An add Instantly confirmed that no pull saw for lost_add_pulls pulls: it never reached a
   // sequence, so by default (0) it may be queued again at once (the retry).
-  { code: "lost_add", cooldownDays: cooldownDaysFor("lost_add", "cooldown_days_lost_add", 0) },
+  { code: "lost_add", cooldownDays: config.contact.lostAddCooldownDays },
 ];
+
+/**
+ * The eligibility rules, in the order definitions/intermediate/int_lead_eligibility.sqlx checks them:
+ * the first a lead fails is its ineligible_reason, failed_rules lists every one it fails, and `engine
+ * explain` shows the list as built (definitions/intermediate/int_eligibility_rules.sqlx), so a rule
+ * added here shows up everywhere. `switchedOn`: false when a var turns the rule off (it then fails no
+ * lead). `fails(j)`: SQL that is TRUE when the row `j` (int_lead_eligibility's `joined`) fails it.
+ */
+const ELIGIBILITY_RULES = [
+  {
+    code: "invalid_email",
+    description: "The email's syntax is invalid.",
+    switchedOn: true,
+    fails: (j) => `not ${j}.is_valid_email`,
+  },
+  {
+    code: "suppressed",
+    description: "The email or its domain is suppressed (int_suppression).",
+    switchedOn: true,
+    fails: (j) => `${j}.suppression_reason is not null`,
+  },
+  {
+    code: "disposable",
+    description: "A disposable-mail domain (var exclude_disposable).",
+    switchedOn: config.eligibility.excludeDisposable,
+    fails: (j) => `${j}.is_disposable`,
+  },
+  {
+    code: "role_account",
+    description: "A role mailbox such as info@ or sales@ (var exclude_role_accounts).",
+    switchedOn: config.eligibility.excludeRoleAccounts,
+    fails: (j) => `${j}.is_role_account`,
+  },
+  {
+    code: "free_mail",
+    description: "A free-mail domain (var exclude_free_mail).",
+    switchedOn: config.eligibility.excludeFreeMail,
+    fails: (j) => `${j}.is_free_mail`,
+  },
+  {
+    code: "in_instantly",
+    description: "A sequence is running, or an add is not settled yet.",
+    switchedOn: true,
+    fails: (j) => `${j}.is_in_flight`,
+  },
+  {
+    code: "cooling_down",
+    description: "The email is cooling down after an ended sequence.",
+    switchedOn: true,
+    fails: (j) => `${j}.email_cooldown_until is not null`,
+  },
+  {
+    code: "company_cooling_down",
+    description: "A colleague at the company domain replied (var cooldown_days_company_replied).",
+    switchedOn: true,
+    fails: (j) => `${j}.domain_cooldown_until is not null`,
+  },
+  {
+    code: "catch_all",
+    description:
+      "Verified as catch-all within catch_all_recheck_days (vars allow_catch_all, catch_all_recheck_days).",
+    switchedOn: !config.eligibility.allowCatchAll,
+    fails: (j) =>
+      `${j}.verification_result = 'catch_all'
+                and ${j}.verified_at >= ${sql.timestampSubDays(config.now(), config.eligibility.catchAllRecheckDays)}`,
+  },
+  {
+    code: "no_segment",
+    description: "No segment rule matches the lead.",
+    switchedOn: true,
+    fails: (j) => `${j}.segment is null`,
+  },
+];
+
+/** SQL that is TRUE when the row `j` fails `rule` (always FALSE for a rule a var switches off). */
+function eligibilityFails(rule, j) {
+  return rule.switchedOn ? `(${rule.fails(j)})` : "false";
+}
 
 /** Suppression reasons (int_suppression.reason): why an email or domain is never contacted. */
 const SUPPRESSION_REASONS = [
@@ -653,6 +718,8 @@ module.exports = {
   DRAIN_REASON_CODES,
   SEQUENCE_END_REASONS,
   SUPPRESSION_REASONS,
+  ELIGIBILITY_RULES,
+  eligibilityFails,
   ROLE_PREFIXES,
   FREE_MAIL_DOMAINS,
   DISPOSABLE_DOMAINS,

@@ -26,18 +26,12 @@
  * CommonJS on purpose: Dataform evaluates includes in its own sandbox with `require`/`module.exports`.
  */
 
-/** The active dialect, `bigquery` or `duckdb`, from the compile-time `dialect` var. */
-const dialect = String(
-  (typeof dataform !== "undefined" && dataform.projectConfig.vars && dataform.projectConfig.vars.dialect) ||
-    "bigquery",
-).toLowerCase();
-if (dialect !== "bigquery" && dialect !== "duckdb") {
-  throw new Error(`includes/sql.js: vars.dialect must be bigquery or duckdb, got ${JSON.stringify(dialect)}`);
-}
-
-/** True when compiling for the local DuckDB warehouse. */
+/**
+ * True when compiling for the local DuckDB warehouse. The `dialect` var is parsed by includes/config.js,
+ * which is required here on first use, not at load: config.js itself builds on these helpers.
+ */
 function isDuck() {
-  return dialect === "duckdb";
+  return require("./config").dialect === "duckdb";
 }
 
 /** Pick the BigQuery or the DuckDB text: `sql.pick("COUNTIF(x)", "count_if(x)")`. */
@@ -170,6 +164,15 @@ function jsonValue(json, path) {
 /** Alias of jsonValue, named after DuckDB's function. */
 function jsonExtractString(json, path) {
   return jsonValue(json, path);
+}
+
+/**
+ * A 64-bit fingerprint of a whole row alias, every column included (extra loader columns too): BigQuery
+ * FARM_FINGERPRINT(TO_JSON_STRING(row)), DuckDB hash(row). Equal rows give equal values within one
+ * engine; the values differ between engines, so compare them only within one warehouse.
+ */
+function rowHash(alias) {
+  return pick(`FARM_FINGERPRINT(TO_JSON_STRING(${alias}))`, `hash(${alias})`);
 }
 
 /** A JSON string of a row alias or a STRUCT value (BigQuery TO_JSON_STRING, DuckDB to_json()::VARCHAR). */
@@ -353,7 +356,6 @@ module.exports = {
   jsonObject,
   rowJsonExcept,
   actionId,
-  dialect,
   isDuck,
   pick,
   str,
@@ -369,6 +371,7 @@ module.exports = {
   timestampTrunc,
   regexpContains,
   md5Hex,
+  rowHash,
   jsonValue,
   jsonExtractString,
   toJsonString,

@@ -39,20 +39,7 @@ function get(name) {
   return sql.isDuck() ? `getvariable(${sql.str(name)})` : name;
 }
 
-/**
- * `snapshot_retention_days` (default 30): how long Instantly snapshot rows are kept once the lead state
- * has merged them (definitions/operations/prune_snapshots.sqlx).
- */
-const retentionDays = (() => {
-  const raw = config.vars.snapshot_retention_days;
-  const text = raw === undefined || String(raw).trim() === "" ? "30" : String(raw).trim();
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(
-      `includes/watermarks.js: vars.snapshot_retention_days must be a whole number >= 1, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return value;
-})();
+/** `snapshot_retention_days` (includes/config.js), for definitions/operations/prune_snapshots.sqlx. */
+const retentionDays = config.retention.snapshotRetentionDays;
 
 module.exports = { EPOCH, NEVER, declareVariable, get, retentionDays };

@@ -4,6 +4,9 @@ import path from "node:path";
 import madge from "madge";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../engine/src/config/paths.ts";
+import { compileProject } from "../engine/src/dataform/compile.ts";
+import type { CompiledGraph } from "../engine/src/dataform/graph.ts";
+import { configKeys } from "./sql/parity-lint.ts";
 
 /**
  * The structure rules of engine/src that a reader relies on (`npm run check:structure` runs this file):
@@ -48,5 +51,99 @@ describe("engine/src structure", () => {
       .map((f) => ({ file: path.relative(SRC, f), lines: readFileSync(f, "utf8").split("\n").length - 1 }))
       .filter((f) => f.lines > MAX_LINES);
     expect(over).toEqual([]);
+  });
+});
+
+/**
+ * Models below the outputs that cannot assert a key, each with why. A built-in uniqueKey assertion
+ * reads the whole relation without a filter, which BigQuery refuses on a table that requires a
+ * partition filter.
+ */
+const KEYLESS: Record<string, string> = {
+  stg_instantly_lead_snapshots:
+    "every pulled lead row over instantly_leads (requirePartitionFilter: engine/src/warehouse/bigquery-schema.ts); its readers key it: stg_instantly_lead_state (uniqueKey lead_id), stg_instantly_pull_campaigns (uniqueKey run_id, campaign_id)",
+};
+
+/** Staging and intermediate models (by file) that declare no key in their config: no uniqueKey, no uniqueKey assertion. */
+function modelsWithoutKey(graph: CompiledGraph): string[] {
+  const keys = configKeys(graph);
+  return graph.tables
+    .filter((t) => /^definitions\/(staging|intermediate)\//.test(t.fileName ?? ""))
+    .filter((t) => !keys.has(`${t.target.schema}.${t.target.name}`) && KEYLESS[t.target.name] === undefined)
+    .map((t) => t.target.name)
+    .sort();
+}
+
+describe("definitions/ grain", () => {
+  let graph: CompiledGraph;
+  it("every staging and intermediate model declares its key (uniqueKey or a uniqueKey assertion)", async () => {
+    graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "duckdb" } });
+    const models = graph.tables.filter((t) =>
+      /^definitions\/(staging|intermediate)\//.test(t.fileName ?? ""),
+    );
+    expect(models.length).toBeGreaterThan(30);
+    expect(modelsWithoutKey(graph)).toEqual([]);
+    // No stale exemption: each names a model that still exists and still has no key.
+    const keys = configKeys(graph);
+    for (const name of Object.keys(KEYLESS)) {
+      const model = models.find((t) => t.target.name === name);
+      expect(model, name).toBeDefined();
+      expect(keys.has(`${model?.target.schema}.${name}`), name).toBe(false);
+    }
+  }, 120_000);
+
+  it("a model whose key assertion is dropped is reported", () => {
+    const dropped: CompiledGraph = {
+      ...graph,
+      assertions: graph.assertions.filter((a) => a.parentAction?.name !== "int_lead_scores"),
+    };
+    expect(modelsWithoutKey(dropped)).toEqual(["int_lead_scores"]);
+  });
+});
+
+/** Files of includes/ and definitions/ that read `dataform.projectConfig.vars` (the project's vars). */
+function varReaders(): string[] {
+  const root = repoRoot();
+  return ["includes", "definitions"]
+    .flatMap((dir) => filesUnder(path.join(root, dir)))
+    .filter((f) => /\.(js|sqlx)$/.test(f))
+    .filter((f) => /projectConfig\s*\.\s*vars|projectConfig\s*\[/.test(readFileSync(f, "utf8")))
+    .map((f) => path.relative(root, f))
+    .sort();
+}
+
+describe("vars for the SQL", () => {
+  it("are read from dataform.projectConfig.vars only by includes/config.js, which parses and defaults them", () => {
+    expect(varReaders()).toEqual(["includes/config.js"]);
+  });
+});
+
+/**
+ * Lines of the definitions/tests/*.sqlx row queries (inputs and expected rows) that do not name their
+ * column: every `select` stands on its own line and every value after it ends in `as <column>`.
+ */
+function unnamedTestValues(): string[] {
+  const dir = path.join(repoRoot(), "definitions", "tests");
+  const out: string[] = [];
+  for (const file of filesUnder(dir).filter((f) => f.endsWith(".sqlx"))) {
+    let inRow = false;
+    readFileSync(file, "utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        const text = line.trim();
+        if (/^select\b/i.test(text) && text !== "select") out.push(`${path.basename(file)}:${i + 1}`);
+        if (/^select\b/i.test(text)) inRow = true;
+        else if (text === "" || text === "}" || /^(union all|limit|from)\b/i.test(text)) inRow = false;
+        else if (inRow && !/\bas [a-z_][a-z0-9_]*,?$/i.test(text))
+          out.push(`${path.basename(file)}:${i + 1}`);
+      });
+  }
+  return out;
+}
+
+describe("Dataform unit tests", () => {
+  it("name the column of every value they list (no positional rows)", () => {
+    expect(filesUnder(path.join(repoRoot(), "definitions", "tests")).length).toBeGreaterThan(10);
+    expect(unnamedTestValues()).toEqual([]);
   });
 });

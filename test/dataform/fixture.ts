@@ -5,7 +5,8 @@ import { repoRoot } from "../../engine/src/config/paths.ts";
 
 /**
  * A private copy of test/fixtures/dataform-project in a temp dir, ready for the Dataform CLI:
- * - the repo's includes/sql.js is copied in, so the real dialect helpers are what the fixture runs;
+ * - the repo's includes/sql.js (and includes/config.js, which parses the dialect var) is copied in, so
+ *   the real dialect helpers are what the fixture runs;
  * - @dataform/core is COPIED into its node_modules (the CLI needs <projectDir>/node_modules/@dataform/core,
  *   and its vm2 sandbox refuses a node_modules symlink that resolves outside the project).
  */
@@ -21,6 +22,7 @@ export function copyFixture(name = "dataform-project"): FixtureProject {
   const dir = mkdtempSync(path.join(tmpdir(), "df-fixture-"));
   cpSync(path.join(root, "test", "fixtures", name), dir, { recursive: true });
   cpSync(path.join(root, "includes", "sql.js"), path.join(dir, "includes", "sql.js"));
+  cpSync(path.join(root, "includes", "config.js"), path.join(dir, "includes", "config.js"));
   mkdirSync(path.join(dir, "node_modules", "@dataform"), { recursive: true });
   cpSync(
     path.join(root, "node_modules", "@dataform", "core"),

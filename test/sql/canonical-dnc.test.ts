@@ -236,9 +236,9 @@ describe("one canonical form in both engines", () => {
       const bigquery = new Function("value", body as string) as (v: string) => string | null;
       for (const [value] of DNC_FILE) expect(bigquery(value)).toBe(compileUdf(name as string)(value));
     }
-    const stgLeads = graph.tables.find((t) => t.target.name === "stg_leads");
-    expect(stgLeads?.query).toMatch(
-      /`cold-email-local\.cold_email_staging\.canonical_email`\(raw_leads\.email\)/,
+    const leadRows = graph.tables.find((t) => t.target.name === "stg_lead_rows");
+    expect(leadRows?.query).toMatch(
+      /`cold-email-local\.cold_email_staging\.canonical_email`\(picked\.email\)/,
     );
   });
 });

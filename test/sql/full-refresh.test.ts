@@ -9,7 +9,9 @@ import { hoursAgo, SimInstantly, tableRows } from "./state-sim.ts";
  * rebuilt from scratch (`--full-refresh`) from the same data. After every run the action tables and
  * every state table must be identical, while sequences move on (adds, replies, out-of-office, bounces,
  * unsubscribes, answers, completions, drains), a pull is killed midway, and a transform dies after
- * some of its merges and is run again.
+ * some of its merges and is run again. The raw leads change between runs too (edited, duplicated,
+ * deleted and new rows, a second form of one person's address): the incremental cleaning
+ * (stg_lead_rows) and the leads built from it equal a rebuild.
  */
 
 const COMPARED: [string, string][] = [
@@ -23,6 +25,9 @@ const COMPARED: [string, string][] = [
   ["cold_email_staging", "int_contact_history"],
   ["cold_email_staging", "int_cooldown"],
   ["cold_email_staging", "int_suppression"],
+  ["cold_email_staging", "stg_lead_rows"],
+  ["cold_email_staging", "stg_leads"],
+  ["cold_email_staging", "int_lead_flags"],
 ];
 
 const CYCLES = 10;
@@ -56,6 +61,22 @@ async function expectSameState(cycle: number): Promise<void> {
   }
 }
 
+/**
+ * The same edit of the raw leads in both warehouses, different each cycle: one row edited, one
+ * duplicated, one deleted, one new lead, and a second form (upper case) of an existing address.
+ */
+async function editLeads(cycle: number): Promise<void> {
+  const n = 60 + cycle;
+  const statements = [
+    `update cold_email_raw.leads set estimated_sales_yearly = '${4_000_000 + cycle}', updated_at = updated_at + interval 1 minute where email = 'lead${cycle * 3}@co${(cycle * 3) % 23}.com'`,
+    `insert into cold_email_raw.leads select * from cold_email_raw.leads where email = 'lead${cycle * 5 + 1}@co${(cycle * 5 + 1) % 23}.com' limit 1`,
+    `delete from cold_email_raw.leads where email = 'lead${59 - cycle}@co${(59 - cycle) % 23}.com'`,
+    `insert into cold_email_raw.leads (email, first_name, merchant_name, country_code, estimated_sales_yearly, product_count, updated_at) values ('lead${n}@co${n % 23}.com', 'Sam', 'Shop', 'GB', '${n * 10_000}', '${n}', timestamp '2026-05-01 00:00:00+00' + interval ${cycle} hour)`,
+    `insert into cold_email_raw.leads (email, first_name, merchant_name, country_code, estimated_sales_yearly, updated_at) values ('LEAD${cycle * 7 + 2}@CO${(cycle * 7 + 2) % 23}.COM', 'Alexa', 'Store ${cycle}', 'US', '900000', timestamp '2026-05-02 00:00:00+00')`,
+  ];
+  for (const s of [incremental, refreshed]) for (const sql of statements) await s.conn.run(sql);
+}
+
 /** A transform killed after `merges` incremental tables committed (the rest never ran). */
 async function killedTransform(s: Scenario, merges: number): Promise<void> {
   let done = 0;
@@ -81,6 +102,7 @@ describe("full refresh = incremental", () => {
         seen.drains += applied.drains;
         sim.advance(hoursAgo(2 * (CYCLES - cycle) + 0.5));
       }
+      if (cycle > 0) await editLeads(cycle);
       await sim.pull(`pull-${cycle}`, at, cycle !== KILLED_PULL);
       if (cycle === KILLED_TRANSFORM) await killedTransform(incremental, 3);
       await run(incremental);
@@ -105,6 +127,14 @@ describe("full refresh = incremental", () => {
     }[];
     expect(pulls.map((p) => p.run_id)).not.toContain(`pull-${KILLED_PULL}`);
     expect(pulls).toHaveLength(CYCLES - 1);
+    // The leads really changed: every cycle added a person and merged a second address form.
+    const merged = (await tableRows(incremental, "cold_email_staging", "stg_leads")) as {
+      email: string;
+      source_rows: number;
+    }[];
+    expect(merged.map((l) => l.email)).toContain(`lead${60 + CYCLES - 1}@co${(60 + CYCLES - 1) % 23}.com`);
+    expect(merged.map((l) => l.email)).not.toContain("lead57@co11.com");
+    expect(merged.filter((l) => Number(l.source_rows) > 1).length).toBeGreaterThanOrEqual(5);
   }, 600_000);
 
   it("a rerun without new data changes nothing (merges are idempotent)", async () => {

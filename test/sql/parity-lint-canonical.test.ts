@@ -34,7 +34,7 @@ describe("parity lint: canonical form", () => {
       "int_domain_inventory",
       "int_suppression_history",
       "stg_dnc_list",
-      "stg_leads",
+      "stg_lead_rows",
     ]);
     expect(lintUdfDependencies(graph)).toEqual([]);
     expect(lintGraph(graph).filter((f) => f.rule === "udf" || f.rule === "unicode")).toEqual([]);
@@ -42,14 +42,14 @@ describe("parity lint: canonical form", () => {
     const broken: CompiledGraph = {
       ...graph,
       tables: graph.tables.map((t) =>
-        t.target.name === "stg_leads"
+        t.target.name === "stg_lead_rows"
           ? { ...t, dependencyTargets: t.dependencyTargets.filter((d) => d.name !== CANONICAL_OPERATION) }
           : t,
       ),
     };
     expect(lintUdfDependencies(broken)).toEqual([
       {
-        where: "cold_email_staging.stg_leads",
+        where: "cold_email_staging.stg_lead_rows",
         rule: "udf",
         message: `calls canonical_email() but does not depend on ${CANONICAL_OPERATION}: add dependencies: ["${CANONICAL_OPERATION}"] to its config`,
       },

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { runInNewContext } from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
 import { compileProject } from "../../engine/src/dataform/compile.ts";
 import type { CompiledGraph } from "../../engine/src/dataform/graph.ts";
 import { AS_OF } from "./harness.ts";
+import { loadIncludes } from "./includes.ts";
 import { declaredKeys, EXTRA_KEYS, type Finding, lintGraph, lintSql } from "./parity-lint.ts";
 
 /**
@@ -35,19 +35,13 @@ const HELPERS = [
   "timestampTrunc",
 ] as const;
 
-/** includes/sql.js evaluated as Dataform does (CommonJS, `dataform.projectConfig.vars` in scope). */
+/** includes/sql.js evaluated as Dataform does (test/sql/includes.ts). */
 function loadSqlHelpers(dialect: "duckdb" | "bigquery"): Helpers {
-  const code = readFileSync(path.join(repoRoot(), "includes", "sql.js"), "utf8");
-  const module = { exports: {} as Record<string, unknown> };
-  runInNewContext(code, {
-    module,
-    exports: module.exports,
-    dataform: { projectConfig: { vars: { dialect } } },
-  });
+  const sql = loadIncludes({ dialect })("sql");
   for (const name of HELPERS) {
-    if (typeof module.exports[name] !== "function") throw new Error(`includes/sql.js has no ${name}()`);
+    if (typeof sql[name] !== "function") throw new Error(`includes/sql.js has no ${name}()`);
   }
-  return module.exports as Helpers;
+  return sql as unknown as Helpers;
 }
 
 let graph: CompiledGraph;

@@ -99,7 +99,9 @@ const ORDER_SENSITIVE = new Set([
 
 /**
  * Unique keys the lint may use that no Dataform uniqueKey declares, by relation name, each with why it
- * holds. Prefer a `uniqueKey` assertion in the model's config over an entry here.
+ * holds: only the raw inputs (declarations cannot carry assertions) and reporting models. Every staging
+ * and intermediate model declares its key in its own config (`uniqueKey` or `assertions: {uniqueKey}`),
+ * which declaredKeys reads from the compiled graph.
  */
 export const EXTRA_KEYS: Record<string, { keys: string[][]; why: string }> = {
   // Raw inputs without a key: the key is every contract column, so rows equal on all are interchangeable.
@@ -136,49 +138,8 @@ export const EXTRA_KEYS: Record<string, { keys: string[][]; why: string }> = {
     keys: [["run_id", "started_at", "finished_at"]],
     why: "a run's row is written again only with a new finished_at; equal rows are the same write (at-least-once)",
   },
-  stg_sync_changelog: {
-    keys: [["action_id", "recorded_at", "state"]],
-    why: "one changelog row per action and state change; equal rows are Storage Write duplicates",
-  },
-  stg_instantly_campaigns: {
-    keys: [["campaign_id", "run_id"]],
-    why: "one row per campaign per pull",
-  },
-  stg_instantly_campaign_daily: {
-    keys: [["campaign_id", "date"]],
-    why: "the latest pull's analytics: one row per campaign per day",
-  },
-  stg_instantly_account_daily: {
-    keys: [["email", "date"]],
-    why: "the latest pull's analytics: one row per account per day",
-  },
-  stg_instantly_leads: {
-    keys: [["lead_id"]],
-    why: "a view over stg_instantly_lead_state (uniqueKey lead_id)",
-  },
-  stg_leads: {
-    keys: [["email"]],
-    why: "keeps row_in_email = 1 of each email",
-  },
-  int_lead_eligibility: {
-    keys: [["email"]],
-    why: "one row per stg_leads email",
-  },
-  int_push_candidates: {
-    keys: [["email"], ["lead_rank"]],
-    why: "one row per eligible email; lead_rank is a row_number over all of them",
-  },
-  int_drain_classification: {
-    keys: [["lead_id"]],
-    why: "one row per stg_instantly_leads lead",
-  },
-  int_suppression: {
-    keys: [
-      ["suppressed_value", "reason"],
-      ["suppressed_value", "suppression_kind", "reason", "suppressed_since", "detail"],
-    ],
-    why: "one row per value, kind and reason, and the kind follows from the value (an email has an @); its unioned CTE has exactly the five columns",
-  },
+  // Reporting models are not staging or intermediate (test/structure.test.ts requires those to declare
+  // their key in their config); this one has no assertion of its own.
   rpt_suppression_growth: {
     keys: [["reason", "day"]],
     why: "its daily CTE groups by reason and day",
@@ -461,8 +422,8 @@ export function lintSql(sql: string, where: string, keys: string[][] = []): Find
 
 const targetKey = (t: Pick<Target, "schema" | "name">) => `${t.schema}.${t.name}`;
 
-/** Unique keys declared per relation: incremental uniqueKey, built-in uniqueKey assertions, EXTRA_KEYS. */
-export function declaredKeys(graph: CompiledGraph): Map<string, string[][]> {
+/** Unique keys a model declares in its own config: incremental `uniqueKey`, built-in uniqueKey assertions. */
+export function configKeys(graph: CompiledGraph): Map<string, string[][]> {
   const keys = new Map<string, string[][]>();
   const add = (t: Pick<Target, "schema" | "name">, key: string[]) => {
     const k = targetKey(t);
@@ -478,8 +439,17 @@ export function declaredKeys(graph: CompiledGraph): Map<string, string[][]> {
         group.split(",").map((c) => c.trim().replace(/`/g, "")),
       );
   }
+  return keys;
+}
+
+/** Unique keys declared per relation: the models' own (configKeys), plus EXTRA_KEYS. */
+export function declaredKeys(graph: CompiledGraph): Map<string, string[][]> {
+  const keys = configKeys(graph);
   for (const t of [...graph.tables, ...graph.declarations]) {
-    for (const key of EXTRA_KEYS[t.target.name]?.keys ?? []) add(t.target, key);
+    const extra = EXTRA_KEYS[t.target.name]?.keys ?? [];
+    if (extra.length === 0) continue;
+    const k = targetKey(t.target);
+    keys.set(k, [...(keys.get(k) ?? []), ...extra.map((key) => key.map((c) => c.toLowerCase()))]);
   }
   return keys;
 }

@@ -1,8 +1,4 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { repoRoot } from "../../engine/src/config/paths.ts";
 import { normaliseSql } from "../../engine/src/dataform/normalise.ts";
 import {
   daysAgo,
@@ -15,6 +11,7 @@ import {
   run,
   type Scenario,
 } from "./harness.ts";
+import { loadIncludes } from "./includes.ts";
 
 /**
  * The same answer on DuckDB as on BigQuery for whitespace and NULL order (definitions/README.md,
@@ -30,14 +27,10 @@ const bigQueryNormEmail = (s: string) => bigQueryTrim(s).replace(/[A-Z]/g, (c) =
 const fromHex = (hex: unknown) => Buffer.from(String(hex), "hex").toString("utf8");
 
 function sqlHelpers(dialect: "duckdb" | "bigquery") {
-  const code = readFileSync(path.join(repoRoot(), "includes", "sql.js"), "utf8");
-  const module = { exports: {} as Record<string, unknown> };
-  runInNewContext(code, {
-    module,
-    exports: module.exports,
-    dataform: { projectConfig: { vars: { dialect } } },
-  });
-  return module.exports as { trimAll: (e: string) => string; WHITESPACE_CODE_POINTS: number[] };
+  return loadIncludes({ dialect })("sql") as unknown as {
+    trimAll: (e: string) => string;
+    WHITESPACE_CODE_POINTS: number[];
+  };
 }
 
 let s: Scenario;
@@ -61,7 +54,7 @@ describe("whitespace: TRIM as BigQuery does it", () => {
     expect(expected).toEqual(["nbsp@shop-two.com", "plain@shop-three.com", "tab.lead@example.com"]);
     const staged = await rows(
       s,
-      `select email, is_valid_email from "cold_email_staging"."stg_leads" order by email`,
+      `select email, is_valid_email from "cold_email_staging"."int_lead_flags" order by email`,
     );
     expect(staged).toEqual(expected.map((email) => ({ email, is_valid_email: true })));
     expect([...(await queuedEmails(s))].sort()).toEqual(expected);
@@ -74,7 +67,7 @@ describe("whitespace: TRIM as BigQuery does it", () => {
     await run(s);
     const staged = await rows(
       s,
-      `select hex(email) as email, is_valid_email from "cold_email_staging"."stg_leads" order by email`,
+      `select hex(email) as email, is_valid_email from "cold_email_staging"."int_lead_flags" order by email`,
     );
     expect(staged.map((r) => fromHex(r.email))).toEqual(["bom@shop-five.com", "zw@shop-four.com"]);
     expect(staged.every((r) => r.is_valid_email === true)).toBe(true);

@@ -1,8 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { runInNewContext } from "node:vm";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, test } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
@@ -17,19 +13,13 @@ import type { ActionStateName } from "../../engine/src/core/states.ts";
 import { CRASH_POINTS, parseCrashTarget } from "../../engine/src/sync/crash-points.ts";
 import { ciRunUrl, newRunId } from "../../engine/src/sync/run-id.ts";
 import type { PriorState } from "../../engine/src/sync/warehouse-reads.ts";
+import { loadIncludes } from "../sql/includes.ts";
 import { actionId } from "./action-id.ts";
 
 describe("actionId", () => {
   test("is the same hash as includes/sql.js actionId computes on DuckDB", async () => {
     // includes/sql.js is CommonJS evaluated by Dataform with a `dataform` global: do the same.
-    const source = readFileSync(path.join(repoRoot(), "includes", "sql.js"), "utf8");
-    const module = { exports: {} as Record<string, unknown> };
-    runInNewContext(source, {
-      module,
-      exports: module.exports,
-      require: createRequire(import.meta.url),
-      dataform: { projectConfig: { vars: { dialect: "duckdb" } } },
-    });
+    const module = { exports: loadIncludes({ dialect: "duckdb" })("sql") };
     const sql = module.exports as {
       actionId: (...e: string[]) => string;
       str: (s: string) => string;

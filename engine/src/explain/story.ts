@@ -5,9 +5,10 @@ import type { RelationRef, Row, Warehouse } from "../warehouse/port.ts";
 /**
  * `engine explain EMAIL`: one lead's story, read from the warehouse only (no Instantly call). The
  * verdict is SQL's (int_lead_eligibility.ineligible_reason, lead_status); the checks list shows each
- * rule in the order int_lead_eligibility applies them with the data behind it, so a person can see
- * every rule a lead fails, not only the first. The story holds the email: it is printed locally and
- * never logged or sent anywhere.
+ * rule in the order int_lead_eligibility applies them, so a person can see every rule a lead fails,
+ * not only the first. The rule list, its order and which rules a var switched off come from the
+ * warehouse (int_eligibility_rules, built from includes/rules.js), pass/fail from failed_rules: no rule
+ * is restated here. The story holds the email: it is printed locally and never logged or sent anywhere.
  */
 export interface RuleCheck {
   rule: string;
@@ -77,6 +78,10 @@ export async function gatherLeadStory(
   const output = (name: string): RelationRef => ({ dataset: "output", name });
 
   const [lead] = await rowsOf(staging("stg_leads"), { email });
+  const [flags] = await rowsOf(staging("int_lead_flags"), { email });
+  const rules = (await rowsOf(staging("int_eligibility_rules"), {})).sort(
+    (a, b) => Number(a.rule_order) - Number(b.rule_order),
+  );
   const [eligibility] = await rowsOf(staging("int_lead_eligibility"), { email });
   const [status] = await rowsOf(output("lead_status"), { email });
   const candidates = await rowsOf(staging("int_push_candidates"), { email });
@@ -111,7 +116,15 @@ export async function gatherLeadStory(
     verdict,
     checks:
       lead && eligibility
-        ? ruleChecks(settings, lead, eligibility, cooldowns, candidates.length > 0, push)
+        ? ruleChecks(
+            settings,
+            rules,
+            { ...lead, ...flags },
+            eligibility,
+            cooldowns,
+            candidates.length > 0,
+            push,
+          )
         : [],
     suppression: suppression.map((r) => ({
       value: String(r.suppressed_value) === email ? "(this email)" : String(r.suppressed_value),
@@ -166,82 +179,56 @@ export async function gatherLeadStory(
   };
 }
 
-/** The rules of int_lead_eligibility in its order, each with the data it looks at; the SQL verdict wins. */
+/** What a rule looked at for this lead, for the rules whose data the story can show; others show their description. */
+type Detail = (d: { lead: Row; e: Row; emailCooldown?: Row; domainCooldown?: Row }) => string;
+const DETAILS: Record<string, Detail> = {
+  invalid_email: ({ lead }) => `syntax ${lead.is_valid_email ? "ok" : "fails"}`,
+  suppressed: ({ e }) =>
+    e.suppression_reason ? `suppressed by ${e.suppression_reason}` : "not on any suppression list",
+  disposable: ({ lead }) => `disposable domain: ${lead.is_disposable ? "yes" : "no"}`,
+  role_account: ({ lead }) => `role mailbox: ${lead.is_role_account ? "yes" : "no"}`,
+  free_mail: ({ lead }) => `free-mail domain: ${lead.is_free_mail ? "yes" : "no"}`,
+  in_instantly: ({ e }) =>
+    e.is_in_flight ? "a sequence is running (or an add is unsettled)" : "no running sequence",
+  cooling_down: ({ emailCooldown: c }) =>
+    c ? `until ${iso(c.cooldown_until)} after ${c.reason}` : "no cooldown on the email",
+  company_cooling_down: ({ domainCooldown: c }) =>
+    c ? `until ${iso(c.cooldown_until)}: a colleague replied` : "no cooldown on the domain",
+  catch_all: ({ e }) =>
+    `verification ${e.verification_result ?? "none"}${e.verified_at ? ` at ${iso(e.verified_at)}` : ""}`,
+  no_segment: ({ e }) =>
+    e.segment ? `segment ${e.segment} → campaign ${e.campaign_id}` : "no segment rule matches",
+};
+
+/** The rules of int_eligibility_rules in their order, each with the data it looks at; the SQL verdict wins. */
 function ruleChecks(
   settings: Settings,
+  rules: Row[],
   lead: Row,
   e: Row,
   cooldowns: Row[],
   isCandidate: boolean,
   push: Row | undefined,
 ): RuleCheck[] {
-  const v = settings.vars;
   const active = (scope: string) => cooldowns.find((c) => c.scope === scope && c.is_cooling_down === true);
-  const emailCooldown = active("email");
-  const domainCooldown = lead.is_free_mail === true ? undefined : active("domain");
+  const context = {
+    lead,
+    e,
+    emailCooldown: active("email"),
+    domainCooldown: lead.is_free_mail === true ? undefined : active("domain"),
+  };
   // Pass/fail per rule is SQL's (int_lead_eligibility.failed_rules); a rule a var switches off shows as null.
   const failed = new Set(
     String(e.failed_rules ?? "")
       .split(",")
       .filter(Boolean),
   );
-  const check = (rule: string, on: boolean) => (on ? !failed.has(rule) : null);
-  const checks: RuleCheck[] = [
-    {
-      rule: "invalid_email",
-      passed: check("invalid_email", true),
-      data: `syntax ${lead.is_valid_email ? "ok" : "fails"}`,
-    },
-    {
-      rule: "suppressed",
-      passed: check("suppressed", true),
-      data: e.suppression_reason ? `suppressed by ${e.suppression_reason}` : "not on any suppression list",
-    },
-    {
-      rule: "disposable",
-      passed: check("disposable", v.exclude_disposable),
-      data: `disposable domain: ${lead.is_disposable ? "yes" : "no"} (exclude_disposable ${v.exclude_disposable})`,
-    },
-    {
-      rule: "role_account",
-      passed: check("role_account", v.exclude_role_accounts),
-      data: `role mailbox: ${lead.is_role_account ? "yes" : "no"} (exclude_role_accounts ${v.exclude_role_accounts})`,
-    },
-    {
-      rule: "free_mail",
-      passed: check("free_mail", v.exclude_free_mail),
-      data: `free-mail domain: ${lead.is_free_mail ? "yes" : "no"} (exclude_free_mail ${v.exclude_free_mail})`,
-    },
-    {
-      rule: "in_instantly",
-      passed: check("in_instantly", true),
-      data: e.is_in_flight ? "a sequence is running (or an add is unsettled)" : "no running sequence",
-    },
-    {
-      rule: "cooling_down",
-      passed: check("cooling_down", true),
-      data: emailCooldown
-        ? `until ${iso(emailCooldown.cooldown_until)} after ${emailCooldown.reason}`
-        : "no cooldown on the email",
-    },
-    {
-      rule: "company_cooling_down",
-      passed: check("company_cooling_down", true),
-      data: domainCooldown
-        ? `until ${iso(domainCooldown.cooldown_until)}: a colleague replied`
-        : "no cooldown on the domain",
-    },
-    {
-      rule: "catch_all",
-      passed: check("catch_all", !v.allow_catch_all),
-      data: `verification ${e.verification_result ?? "none"}${e.verified_at ? ` at ${iso(e.verified_at)}` : ""} (allow_catch_all ${v.allow_catch_all})`,
-    },
-    {
-      rule: "no_segment",
-      passed: check("no_segment", true),
-      data: e.segment ? `segment ${e.segment} → campaign ${e.campaign_id}` : "no segment rule matches",
-    },
-  ];
+  const checks: RuleCheck[] = rules.map((r) => {
+    const rule = String(r.rule);
+    const data = DETAILS[rule]?.(context) ?? String(r.description);
+    if (r.is_switched_on !== true) return { rule, passed: null, data: `${data} (switched off)` };
+    return { rule, passed: !failed.has(rule), data };
+  });
   // The SQL decides: the first failing rule is its ineligible_reason, whatever the data above suggests.
   const verdict = (e.ineligible_reason as string | null) ?? null;
   for (const c of checks) if (c.rule === verdict) c.passed = false;
@@ -249,7 +236,7 @@ function ruleChecks(
     checks.push({
       rule: "domain_limit",
       passed: isCandidate,
-      data: `at most ${v.max_active_per_domain} active per company domain`,
+      data: `at most ${settings.vars.max_active_per_domain} active per company domain`,
     });
     checks.push({
       rule: "capacity",

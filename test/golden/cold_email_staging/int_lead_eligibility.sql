@@ -2,7 +2,8 @@ with
 
 leads as (
 
-    select * from `cold-email-local.cold_email_staging.stg_leads`
+    -- One row per lead of stg_leads, with the rule flags the eligibility rules read.
+    select * from `cold-email-local.cold_email_staging.int_lead_flags`
 
 ),
 
@@ -144,31 +145,31 @@ checked as (
     select
         joined.*,
         case
-            when not joined.is_valid_email then 'invalid_email'
-            when joined.suppression_reason is not null then 'suppressed'
-            when true and joined.is_disposable then 'disposable'
-            when true and joined.is_role_account then 'role_account'
-            when false and joined.is_free_mail then 'free_mail'
-            when joined.is_in_flight then 'in_instantly'
-            when joined.email_cooldown_until is not null then 'cooling_down'
-            when joined.domain_cooldown_until is not null then 'company_cooling_down'
-            when not false and joined.verification_result = 'catch_all'
-                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 365 DAY) then 'catch_all'
-            when joined.segment is null then 'no_segment'
+            when (not joined.is_valid_email) then 'invalid_email'
+            when (joined.suppression_reason is not null) then 'suppressed'
+            when (joined.is_disposable) then 'disposable'
+            when (joined.is_role_account) then 'role_account'
+            when false then 'free_mail'
+            when (joined.is_in_flight) then 'in_instantly'
+            when (joined.email_cooldown_until is not null) then 'cooling_down'
+            when (joined.domain_cooldown_until is not null) then 'company_cooling_down'
+            when (joined.verification_result = 'catch_all'
+                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 365 DAY)) then 'catch_all'
+            when (joined.segment is null) then 'no_segment'
         end as ineligible_reason,
         nullif(
             rtrim(concat(
-                case when coalesce(not joined.is_valid_email, false) then 'invalid_email,' else '' end,
-                case when coalesce(joined.suppression_reason is not null, false) then 'suppressed,' else '' end,
-                case when coalesce(true and joined.is_disposable, false) then 'disposable,' else '' end,
-                case when coalesce(true and joined.is_role_account, false) then 'role_account,' else '' end,
-                case when coalesce(false and joined.is_free_mail, false) then 'free_mail,' else '' end,
-                case when coalesce(joined.is_in_flight, false) then 'in_instantly,' else '' end,
-                case when coalesce(joined.email_cooldown_until is not null, false) then 'cooling_down,' else '' end,
-                case when coalesce(joined.domain_cooldown_until is not null, false) then 'company_cooling_down,' else '' end,
-                case when coalesce(not false and joined.verification_result = 'catch_all'
-                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 365 DAY), false) then 'catch_all,' else '' end,
-                case when coalesce(joined.segment is null, false) then 'no_segment,' else '' end
+                case when coalesce((not joined.is_valid_email), false) then 'invalid_email,' else '' end,
+                case when coalesce((joined.suppression_reason is not null), false) then 'suppressed,' else '' end,
+                case when coalesce((joined.is_disposable), false) then 'disposable,' else '' end,
+                case when coalesce((joined.is_role_account), false) then 'role_account,' else '' end,
+                case when coalesce(false, false) then 'free_mail,' else '' end,
+                case when coalesce((joined.is_in_flight), false) then 'in_instantly,' else '' end,
+                case when coalesce((joined.email_cooldown_until is not null), false) then 'cooling_down,' else '' end,
+                case when coalesce((joined.domain_cooldown_until is not null), false) then 'company_cooling_down,' else '' end,
+                case when coalesce((joined.verification_result = 'catch_all'
+                and joined.verified_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 365 DAY)), false) then 'catch_all,' else '' end,
+                case when coalesce((joined.segment is null), false) then 'no_segment,' else '' end
             ), ','),
             ''
         ) as failed_rules

@@ -8,7 +8,8 @@ source as (
 
 renamed as (
 
-    select
+    -- Storage Write appends are at-least-once: a retried append repeats rows exactly; keep one.
+    select distinct
         source.run_id,
         translate(trim(source.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
         translate(source.result, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as result,

@@ -20,7 +20,8 @@ source as (
 
 final as (
 
-    select
+    -- Storage Write appends are at-least-once: a retried append repeats rows exactly; keep one.
+    select distinct
         translate(source.campaign_id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as campaign_id,
         source.date,
         coalesce(source.sent, 0) as sent,

@@ -8,7 +8,8 @@ source as (
 
 renamed as (
 
-    select
+    -- Storage Write appends are at-least-once: a retried append repeats rows exactly; keep one.
+    select distinct
         ---------- ids
         source.run_id,
         translate(source.id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as campaign_id,

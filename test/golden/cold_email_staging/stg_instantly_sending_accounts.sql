@@ -20,7 +20,8 @@ source as (
 
 final as (
 
-    select
+    -- Storage Write appends are at-least-once: a retried append repeats rows exactly; keep one.
+    select distinct
         translate(trim(source.email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as email,
         source.daily_limit,
         source.status,

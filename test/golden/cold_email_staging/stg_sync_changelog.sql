@@ -8,7 +8,8 @@ source as (
 
 renamed as (
 
-    select
+    -- Storage Write appends are at-least-once: a retried append repeats rows exactly; keep one.
+    select distinct
         source.run_id,
         source.recorded_at,
         source.action_id,

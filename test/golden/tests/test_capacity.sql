@@ -4,9 +4,21 @@ with
 inventory as (
 
     select * from (
-  select 'smb' as segment, 1 as segment_order, 'c1' as campaign_id, cast(null as FLOAT64) as slot_share, 23990 as active_inventory, 5 as draining
+  select
+    'smb' as segment,
+    1 as segment_order,
+    'c1' as campaign_id,
+    cast(null as FLOAT64) as slot_share,
+    23990 as active_inventory,
+    5 as draining
   union all
-  select 'midsize', 2, 'c2', cast(null as FLOAT64), 20, 1
+  select
+    'midsize' as segment,
+    2 as segment_order,
+    'c2' as campaign_id,
+    cast(null as FLOAT64) as slot_share,
+    20 as active_inventory,
+    1 as draining
 )
 
 ),
@@ -14,9 +26,13 @@ inventory as (
 send_capacity as (
 
     select * from (
-  select 'smb' as segment, 7 as paced_slots
+  select
+    'smb' as segment,
+    7 as paced_slots
   union all
-  select 'midsize', 3
+  select
+    'midsize' as segment,
+    3 as paced_slots
 )
 
 ),

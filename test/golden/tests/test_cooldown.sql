@@ -4,11 +4,38 @@ with
 history as (
 
     select * from (
-  select 'done@a.com' as email, 'camp-1' as campaign_id, 'a.com' as domain, CAST('2001-01-01 00:00:00+00' AS TIMESTAMP) as ended_at, 'completed' as end_reason, 90 as cooldown_days, TIMESTAMP_ADD(CAST('2001-01-01 00:00:00+00' AS TIMESTAMP), INTERVAL 90 DAY) as cooldown_until, false as has_real_reply, cast(null as TIMESTAMP) as replied_at
+  select
+    'done@a.com' as email,
+    'camp-1' as campaign_id,
+    'a.com' as domain,
+    CAST('2001-01-01 00:00:00+00' AS TIMESTAMP) as ended_at,
+    'completed' as end_reason,
+    90 as cooldown_days,
+    TIMESTAMP_ADD(CAST('2001-01-01 00:00:00+00' AS TIMESTAMP), INTERVAL 90 DAY) as cooldown_until,
+    false as has_real_reply,
+    cast(null as TIMESTAMP) as replied_at
   union all
-  select 'done@a.com', 'camp-0', 'a.com', CAST('2000-07-01 00:00:00+00' AS TIMESTAMP), 'not_interested', 90, TIMESTAMP_ADD(CAST('2000-07-01 00:00:00+00' AS TIMESTAMP), INTERVAL 90 DAY), false, cast(null as TIMESTAMP)
+  select
+    'done@a.com' as email,
+    'camp-0' as campaign_id,
+    'a.com' as domain,
+    CAST('2000-07-01 00:00:00+00' AS TIMESTAMP) as ended_at,
+    'not_interested' as end_reason,
+    90 as cooldown_days,
+    TIMESTAMP_ADD(CAST('2000-07-01 00:00:00+00' AS TIMESTAMP), INTERVAL 90 DAY) as cooldown_until,
+    false as has_real_reply,
+    cast(null as TIMESTAMP) as replied_at
   union all
-  select 'running@c.com', 'camp-1', 'c.com', cast(null as TIMESTAMP), cast(null as STRING), 90, cast(null as TIMESTAMP), false, cast(null as TIMESTAMP)
+  select
+    'running@c.com' as email,
+    'camp-1' as campaign_id,
+    'c.com' as domain,
+    cast(null as TIMESTAMP) as ended_at,
+    cast(null as STRING) as end_reason,
+    90 as cooldown_days,
+    cast(null as TIMESTAMP) as cooldown_until,
+    false as has_real_reply,
+    cast(null as TIMESTAMP) as replied_at
 )
 
 ),

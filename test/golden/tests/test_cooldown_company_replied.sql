@@ -4,9 +4,27 @@ with
 history as (
 
     select * from (
-  select 'boss@c.com' as email, 'camp-1' as campaign_id, 'c.com' as domain, cast(null as TIMESTAMP) as ended_at, cast(null as STRING) as end_reason, 365 as cooldown_days, cast(null as TIMESTAMP) as cooldown_until, true as has_real_reply, CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as replied_at
+  select
+    'boss@c.com' as email,
+    'camp-1' as campaign_id,
+    'c.com' as domain,
+    cast(null as TIMESTAMP) as ended_at,
+    cast(null as STRING) as end_reason,
+    365 as cooldown_days,
+    cast(null as TIMESTAMP) as cooldown_until,
+    true as has_real_reply,
+    CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as replied_at
   union all
-  select 'cto@c.com', 'camp-2', 'c.com', cast(null as TIMESTAMP), cast(null as STRING), 365, cast(null as TIMESTAMP), true, CAST('2998-06-01 00:00:00+00' AS TIMESTAMP)
+  select
+    'cto@c.com' as email,
+    'camp-2' as campaign_id,
+    'c.com' as domain,
+    cast(null as TIMESTAMP) as ended_at,
+    cast(null as STRING) as end_reason,
+    365 as cooldown_days,
+    cast(null as TIMESTAMP) as cooldown_until,
+    true as has_real_reply,
+    CAST('2998-06-01 00:00:00+00' AS TIMESTAMP) as replied_at
 )
 
 ),

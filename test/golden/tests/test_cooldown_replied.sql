@@ -4,9 +4,27 @@ with
 history as (
 
     select * from (
-  select 'fan@gmail.com' as email, 'camp-1' as campaign_id, 'gmail.com' as domain, CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as ended_at, 'replied' as end_reason, 365 as cooldown_days, TIMESTAMP_ADD(CAST('2999-01-01 00:00:00+00' AS TIMESTAMP), INTERVAL 365 DAY) as cooldown_until, true as has_real_reply, CAST('2998-12-30 00:00:00+00' AS TIMESTAMP) as replied_at
+  select
+    'fan@gmail.com' as email,
+    'camp-1' as campaign_id,
+    'gmail.com' as domain,
+    CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as ended_at,
+    'replied' as end_reason,
+    365 as cooldown_days,
+    TIMESTAMP_ADD(CAST('2999-01-01 00:00:00+00' AS TIMESTAMP), INTERVAL 365 DAY) as cooldown_until,
+    true as has_real_reply,
+    CAST('2998-12-30 00:00:00+00' AS TIMESTAMP) as replied_at
   union all
-  select 'fan@gmail.com', 'camp-2', 'gmail.com', CAST('2999-01-06 00:00:00+00' AS TIMESTAMP), 'completed', 90, TIMESTAMP_ADD(CAST('2999-01-06 00:00:00+00' AS TIMESTAMP), INTERVAL 90 DAY), false, cast(null as TIMESTAMP)
+  select
+    'fan@gmail.com' as email,
+    'camp-2' as campaign_id,
+    'gmail.com' as domain,
+    CAST('2999-01-06 00:00:00+00' AS TIMESTAMP) as ended_at,
+    'completed' as end_reason,
+    90 as cooldown_days,
+    TIMESTAMP_ADD(CAST('2999-01-06 00:00:00+00' AS TIMESTAMP), INTERVAL 90 DAY) as cooldown_until,
+    false as has_real_reply,
+    cast(null as TIMESTAMP) as replied_at
 )
 
 ),

@@ -4,7 +4,20 @@ with
 instantly_leads as (
 
     select * from (
-  select 'L2' as lead_id, '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 'away@b.com' as email, 'b.com' as domain, 3 as status, 0 as lt_interest_status, 1 as email_reply_count, CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as timestamp_created, CAST('2999-01-06 00:00:00+00' AS TIMESTAMP) as timestamp_last_interest_change, CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as first_seen_at, true as is_in_latest_pull, cast(null as TIMESTAMP) as timestamp_updated, cast(null as TIMESTAMP) as first_contact_at
+  select
+    'L2' as lead_id,
+    '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id,
+    'away@b.com' as email,
+    'b.com' as domain,
+    3 as status,
+    0 as lt_interest_status,
+    1 as email_reply_count,
+    CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as timestamp_created,
+    CAST('2999-01-06 00:00:00+00' AS TIMESTAMP) as timestamp_last_interest_change,
+    CAST('2999-01-01 00:00:00+00' AS TIMESTAMP) as first_seen_at,
+    true as is_in_latest_pull,
+    cast(null as TIMESTAMP) as timestamp_updated,
+    cast(null as TIMESTAMP) as first_contact_at
 )
     where is_in_latest_pull and campaign_id in ('8c46e0c9-c1f9-4201-a8d6-6221bafeada6', '5ffbe8c3-dc0e-41e4-9999-48f00d2015df')
 
@@ -13,7 +26,9 @@ instantly_leads as (
 suppression as (
 
     select * from (
-  select cast(null as STRING) as suppressed_value, cast(null as STRING) as suppression_kind
+  select
+    cast(null as STRING) as suppressed_value,
+    cast(null as STRING) as suppression_kind
   limit 0
 )
 
@@ -22,7 +37,11 @@ suppression as (
 history as (
 
     select * from (
-  select 'boss@c.com' as email, 'c.com' as domain, true as has_real_reply, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 DAY) as replied_at
+  select
+    'boss@c.com' as email,
+    'c.com' as domain,
+    true as has_real_reply,
+    TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 DAY) as replied_at
 )
 
 ),
@@ -32,7 +51,10 @@ active_campaigns as (
     -- A paused lead of a paused campaign waits for its campaign, so it is never stuck.
     select distinct campaign_id
     from (
-  select '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id, 1 as status, true as is_latest_snapshot
+  select
+    '8c46e0c9-c1f9-4201-a8d6-6221bafeada6' as campaign_id,
+    1 as status,
+    true as is_latest_snapshot
 )
     where is_latest_snapshot and status = 1
 

@@ -4,7 +4,14 @@ with
 leads as (
 
     select * from (
-  select 'top@a.com' as email, 6000000.0 as estimated_sales_yearly, TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY) as klaviyo_installed_at, 5000 as product_count, 250.0 as avg_price, 'NY' as state, 'US' as country_code
+  select
+    'top@a.com' as email,
+    6000000.0 as estimated_sales_yearly,
+    TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 30 DAY) as klaviyo_installed_at,
+    5000 as product_count,
+    250.0 as avg_price,
+    'NY' as state,
+    'US' as country_code
 )
 
 ),
@@ -57,4 +64,10 @@ select * from final
 -- same query as the model (it does not reach the output), so it is recent whatever the clock says.
 
 
-select 'top@a.com' as email, 40 as revenue_points, 30 as technology_points, 20 as geography_points, 10 as timing_points, 100 as score
+select
+  'top@a.com' as email,
+  40 as revenue_points,
+  30 as technology_points,
+  20 as geography_points,
+  10 as timing_points,
+  100 as score

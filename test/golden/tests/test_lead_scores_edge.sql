@@ -4,7 +4,14 @@ with
 leads as (
 
     select * from (
-  select 'edge@b.com' as email, 1000000.0 as estimated_sales_yearly, cast(null as TIMESTAMP) as klaviyo_installed_at, 1000 as product_count, 100.0 as avg_price, 'ON' as state, 'CA' as country_code
+  select
+    'edge@b.com' as email,
+    1000000.0 as estimated_sales_yearly,
+    cast(null as TIMESTAMP) as klaviyo_installed_at,
+    1000 as product_count,
+    100.0 as avg_price,
+    'ON' as state,
+    'CA' as country_code
 )
 
 ),
@@ -56,4 +63,10 @@ select * from final
 -- Values exactly on the thresholds, no Klaviyo, Canada.
 
 
-select 'edge@b.com' as email, 20 as revenue_points, 0 as technology_points, 5 as geography_points, 0 as timing_points, 25 as score
+select
+  'edge@b.com' as email,
+  20 as revenue_points,
+  0 as technology_points,
+  5 as geography_points,
+  0 as timing_points,
+  25 as score

@@ -4,7 +4,14 @@ with
 leads as (
 
     select * from (
-  select 'none@c.com' as email, cast(null as FLOAT64) as estimated_sales_yearly, cast(null as TIMESTAMP) as klaviyo_installed_at, cast(null as INT64) as product_count, cast(null as FLOAT64) as avg_price, cast(null as STRING) as state, cast(null as STRING) as country_code
+  select
+    'none@c.com' as email,
+    cast(null as FLOAT64) as estimated_sales_yearly,
+    cast(null as TIMESTAMP) as klaviyo_installed_at,
+    cast(null as INT64) as product_count,
+    cast(null as FLOAT64) as avg_price,
+    cast(null as STRING) as state,
+    cast(null as STRING) as country_code
 )
 
 ),
@@ -56,4 +63,10 @@ select * from final
 -- Nothing known about a lead scores zero, never NULL.
 
 
-select 'none@c.com' as email, 0 as revenue_points, 0 as technology_points, 0 as geography_points, 0 as timing_points, 0 as score
+select
+  'none@c.com' as email,
+  0 as revenue_points,
+  0 as technology_points,
+  0 as geography_points,
+  0 as timing_points,
+  0 as score

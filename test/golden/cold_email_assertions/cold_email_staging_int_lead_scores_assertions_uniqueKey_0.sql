@@ -1,0 +1,10 @@
+SELECT
+  *
+FROM (
+  SELECT
+    email,
+    COUNT(1) AS index_row_count
+  FROM `cold-email-local.cold_email_staging.int_lead_scores`
+  GROUP BY email
+  ) AS data
+WHERE index_row_count > 1
