@@ -254,15 +254,34 @@ const alertRunwayMinDays = num("alert_runway_min_days", { min: 0, fallback: 14 }
  * `as_of` pins "now" for the whole graph (tests, backfills, reproducing a past run); empty means the
  * warehouse's current time. Normalised to `YYYY-MM-DD HH:MM:SS.sss+00`, which both engines cast.
  */
+const FULL_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?))?$/i;
+
+/**
+ * An ISO date, or a date and time with its zone, naming a real instant from 1970 on: the rule of
+ * engine/src/config/var-values.ts `isFullTimestamp` (test/sql/sql-vars.test.ts keeps the two in step),
+ * so a direct `dataform run` refuses what the engine refuses (`2026`, `2026-02-30`, a time without zone).
+ */
+function isFullTimestamp(text) {
+  const m = FULL_TIMESTAMP.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m
+    .slice(1, 7)
+    .map((v) => (v === undefined ? 0 : Number(v)));
+  if (year < 1970 || hour > 23 || minute > 59 || second > 59) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && !Number.isNaN(Date.parse(text));
+}
+
 const asOf = (() => {
   const raw = optionalText("as_of");
   if (raw === "") return "";
-  const date = new Date(raw);
-  if (Number.isNaN(date.getTime())) {
+  if (!isFullTimestamp(raw)) {
     throw new Error(
-      `includes/config.js: vars.as_of must be an ISO timestamp or empty, got ${JSON.stringify(raw)}`,
+      `includes/config.js: vars.as_of must be a full ISO timestamp with its zone (2026-06-01T00:00:00Z), a date (2026-06-01) or empty, got ${JSON.stringify(raw)}`,
     );
   }
+  const date = new Date(raw);
   return `${date.toISOString().replace("T", " ").replace("Z", "")}+00`;
 })();
 
@@ -326,6 +345,7 @@ module.exports = {
   alertRunwayMinDays,
   customVariableColumns,
   asOf,
+  isFullTimestamp,
   now,
   managedCampaignList,
   segmentCase,

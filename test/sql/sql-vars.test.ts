@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isFullTimestamp } from "../../engine/src/config/var-values.ts";
 import { familyOf, VARS, type VarSpec } from "../../engine/src/config/vars.ts";
 import { loadIncludes } from "./includes.ts";
 
@@ -53,5 +54,39 @@ describe("SQL vars in step with engine/src/config/vars.ts", () => {
     const config = load("config") as unknown as { pacing: { slowRampStep: number; windowDays: number } };
     expect(config.pacing.slowRampStep).toBe(Number(registered("slow_ramp_step")?.default));
     expect(config.pacing.windowDays).toBe(Number(registered("pacing_window_days")?.default));
+  });
+});
+
+describe("as_of on both sides", () => {
+  const inputs = [
+    "2026-06-01",
+    "2026-06-01T00:00:00Z",
+    "2026-06-01 12:30:00.123+02:00",
+    "2026-06-01T12:30+0200",
+    "2028-02-29T00:00:00Z",
+    "2026",
+    "1",
+    "2026-06",
+    "2026-02-30",
+    "2026-06-01T12:00:00",
+    "2026-06-01T24:00:00Z",
+    "1969-12-31T00:00:00Z",
+    "yesterday",
+  ];
+
+  it("includes/config.js accepts exactly the timestamps the engine accepts", () => {
+    const config = loadIncludes({ dialect: "duckdb" })("config") as unknown as {
+      isFullTimestamp: (t: string) => boolean;
+    };
+    const verdicts = inputs.map((t) => [t, config.isFullTimestamp(t), isFullTimestamp(t)]);
+    expect(verdicts.filter(([, sql, engine]) => sql !== engine)).toEqual([]);
+    expect(verdicts.filter(([, , ok]) => ok).length).toBe(5);
+  });
+
+  it("a direct dataform compile refuses an as_of the engine would refuse, naming the var", () => {
+    expect(() => loadIncludes({ dialect: "duckdb", as_of: "2026-02-30" })("config")).toThrow(/vars\.as_of/);
+    expect(() => loadIncludes({ dialect: "duckdb", as_of: "2026-06-01T12:00:00" })("config")).toThrow(
+      /with its zone/,
+    );
   });
 });
