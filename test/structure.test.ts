@@ -147,3 +147,26 @@ describe("Dataform unit tests", () => {
     expect(unnamedTestValues()).toEqual([]);
   });
 });
+
+describe("states", () => {
+  // A lead's address `state` (the US state column) is a nullable text column, not a run or action state.
+  const UNTYPED_STATE = /\bstate\??: string(?!\s*\|)/;
+
+  it("every action, run and alert state in engine/src is a typed union (core/states.ts and kin), never any string", () => {
+    const found = filesUnder(SRC)
+      .filter((f) => f.endsWith(".ts"))
+      .flatMap((f) =>
+        readFileSync(f, "utf8")
+          .split("\n")
+          .flatMap((line, i) => (UNTYPED_STATE.test(line) ? [`${path.relative(SRC, f)}:${i + 1}`] : [])),
+      );
+    expect(found).toEqual([]);
+  });
+
+  it("the check finds an untyped state", () => {
+    expect(UNTYPED_STATE.test("  state: string;")).toBe(true);
+    expect(UNTYPED_STATE.test("function f(op: string, state: string) {")).toBe(true);
+    expect(UNTYPED_STATE.test("  state: string | null; // the lead's address")).toBe(false);
+    expect(UNTYPED_STATE.test("  state: ActionStateName;")).toBe(false);
+  });
+});

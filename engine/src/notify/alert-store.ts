@@ -21,14 +21,27 @@ export interface AlertStore {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function latestByKey(rows: Array<{ alert: string; state: string; value: number | null; recorded_at: Date }>) {
+/** An alert_events row as read back: its state is checked where it becomes an AlertState. */
+interface AlertRow {
+  alert: string;
+  state: unknown;
+  value: number | null;
+  recorded_at: Date;
+}
+
+function parseAlertState(value: unknown): AlertStateName {
+  if (value === "raised" || value === "cleared") return value;
+  throw new Error(`alert_events.state: unknown state ${JSON.stringify(value)}`);
+}
+
+function latestByKey(rows: AlertRow[]) {
   const out = new Map<string, AlertState>();
   for (const row of rows) {
     const prev = out.get(row.alert);
     if (prev && prev.at.getTime() > row.recorded_at.getTime()) continue;
     out.set(row.alert, {
       key: row.alert,
-      state: row.state as AlertStateName,
+      state: parseAlertState(row.state),
       value: row.value,
       at: row.recorded_at,
     });
@@ -74,14 +87,14 @@ export function createWarehouseAlertStore(warehouse: Warehouse): AlertStore {
   const ref = { dataset: "ops" as const, name: alertStateTable.name };
   return {
     async load() {
-      const rows: Array<{ alert: string; state: string; value: number | null; recorded_at: Date }> = [];
+      const rows: AlertRow[] = [];
       for await (const batch of warehouse.read(ref, {
         columns: ["alert", "state", "value", "recorded_at"],
       })) {
         for (const r of batch) {
           rows.push({
             alert: String(r.alert),
-            state: String(r.state),
+            state: r.state,
             value: r.value === null || r.value === undefined ? null : Number(r.value),
             recorded_at: r.recorded_at instanceof Date ? r.recorded_at : new Date(String(r.recorded_at)),
           });
