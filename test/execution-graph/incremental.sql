@@ -1755,10 +1755,11 @@ orphan_items as (
 
     select
         'orphans' as kind,
-        kind as subject,
+        -- qualified: BigQuery reads a bare `kind` in GROUP BY as the output alias above
+        orphans.kind as subject,
         cast(null as STRING) as segment,
         cast(null as STRING) as campaign_id,
-        pipeline_action as reason,
+        orphans.pipeline_action as reason,
         cast(count(*) as INT64) as items,
         cast(null as FLOAT64) as value,
         cast(null as FLOAT64) as threshold,
@@ -1767,7 +1768,7 @@ orphan_items as (
         4 as sort_order
 
     from orphans
-    group by kind, pipeline_action
+    group by orphans.kind, orphans.pipeline_action
 
 ),
 
@@ -1852,7 +1853,7 @@ pool_totals as (
 
 ),
 
-items as (
+listed_items as (
 
     select * from open_alerts
     union all
@@ -1891,7 +1892,7 @@ final as (
         true as needs_attention,
         sort_order
 
-    from items
+    from listed_items
 
     union all
 

@@ -161,7 +161,12 @@ export async function gatherLeadStory(
       in_latest_pull: r.is_in_latest_pull,
     })),
     actions: actions
-      .sort((a, b) => String(iso(a.recorded_at)).localeCompare(String(iso(b.recorded_at))))
+      // in the order written: by stamp, an action's intent before its final row on a tie
+      .sort(
+        (a, b) =>
+          String(iso(a.recorded_at)).localeCompare(String(iso(b.recorded_at))) ||
+          Number(a.state !== "intent") - Number(b.state !== "intent"),
+      )
       .map((r) => ({
         at: iso(r.recorded_at),
         run_id: r.run_id,
