@@ -307,7 +307,7 @@ function printWhereNext(line: (text?: string) => void, result: DemoResult): void
   line(
     `  queues          ${v.output_dataset}.push_queue, ${v.output_dataset}.drain_queue, ${v.output_dataset}.push_budget`,
   );
-  line(`  status          ENGINE_WAREHOUSE=${result.warehouseFile} npx engine status`);
+  line(`  status          ENGINE_WAREHOUSE=${result.warehouseFile} node engine/bin/engine.js status`);
   line(
     "  the rules       definitions/ (SQLX) and includes/ (config.js, rules.js) — edit, then run the demo again",
   );
