@@ -56,7 +56,8 @@ export async function drainLeads(
           ),
         (o) => ({ finals: drainFinals(batch, o) }),
       );
-      ctx.log(`  ${campaign}: ${ctx.tally.count("drain", "succeeded")} deleted so far`);
+      const drained = ctx.tally.count("drain", "succeeded");
+      ctx.log(`  ${campaign}: ${drained} ${ctx.mode === "plan" ? "would be deleted" : "deleted"} so far`);
       if (!continueAfter(outcome)) return false;
     }
   }
