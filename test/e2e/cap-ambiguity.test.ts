@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { isAmbiguousFailure } from "../../engine/src/core/action-state.ts";
-import { resetClock, setClock } from "../../engine/src/core/clock.ts";
+import { resetClock } from "../../engine/src/core/clock.ts";
 import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { prng } from "./harness.ts";
 import { type Base, openTrial, prepareBase, removeBase } from "./in-process.ts";
+import { clockModeOf, startProcessClock } from "./process-clock.ts";
 
 /**
  * Property: whatever the API does to an add — a 5xx, a reset or a timeout AFTER the write landed, a
@@ -17,21 +18,6 @@ import { type Base, openTrial, prepareBase, removeBase } from "./in-process.ts";
 const SEEDS = 50;
 const CAP = 16;
 let base: Base;
-
-/**
- * The clock each "process" (a plan, an apply, a pull) starts with, per seed: the real clock; one
- * instant X for every process (ENGINE_CLOCK_START exported once); or X shifted by up to two hours
- * either way, drawn per process (machines whose clocks disagree). test/e2e/clock-skew.test.ts runs
- * the longer apply, apply, pull, transform, apply sequence under the same clocks.
- */
-const HOUR = 3_600_000;
-const X = Math.floor(Date.now() / 60_000) * 60_000;
-type ClockMode = "real" | "pinned" | "skewed";
-const clockModeOf = (seed: number): ClockMode => (["real", "pinned", "skewed"] as const)[seed % 3] ?? "real";
-function startProcessClock(mode: ClockMode, r: () => number): void {
-  if (mode === "real") resetClock();
-  else setClock(new Date(mode === "pinned" ? X : X + Math.round((r() * 4 - 2) * HOUR)));
-}
 
 beforeAll(async () => {
   base = await prepareBase({ inventory_cap: String(CAP), max_adds_per_run: "100" }, 400);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { resetClock, setClock } from "../../engine/src/core/clock.ts";
+import { resetClock } from "../../engine/src/core/clock.ts";
 import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { prng } from "./harness.ts";
 import { type Base, openTrial, prepareBase, removeBase, type Trial } from "./in-process.ts";
+import { clockModeOf, startProcessClock } from "./process-clock.ts";
 
 /**
  * Property: a do-not-contact entry that arrives AFTER the transform (between `dataform run` and
@@ -20,21 +21,6 @@ beforeAll(async () => {
   base = await prepareBase({ inventory_cap: String(CAP), max_adds_per_run: "100" }, 400);
 }, 120_000);
 afterAll(() => removeBase(base));
-
-/**
- * The clock each "process" (a plan, an apply, a pull) starts with, per seed: the real clock; one
- * instant X for every process (ENGINE_CLOCK_START exported once); or X shifted by up to two hours
- * either way, drawn per process (machines whose clocks disagree). test/e2e/clock-skew.test.ts runs
- * the longer apply, apply, pull, transform, apply sequence under the same clocks.
- */
-const HOUR = 3_600_000;
-const X = Math.floor(Date.now() / 60_000) * 60_000;
-type ClockMode = "real" | "pinned" | "skewed";
-const clockModeOf = (seed: number): ClockMode => (["real", "pinned", "skewed"] as const)[seed % 3] ?? "real";
-function startProcessClock(mode: ClockMode, r: () => number): void {
-  if (mode === "real") resetClock();
-  else setClock(new Date(mode === "pinned" ? X : X + Math.round((r() * 4 - 2) * HOUR)));
-}
 
 const domainOf = (email: string) => email.slice(email.indexOf("@") + 1);
 
