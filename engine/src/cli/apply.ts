@@ -7,6 +7,7 @@ import { loadPlan } from "../sync/plan-file.ts";
 import { loadLoopSettings, notifyHook, openSession } from "../sync/session.ts";
 import { formatApply } from "../sync/summary.ts";
 import { dryRunArg, forceArg, jsonArg, onlyArg, outArg, parseOnly, varsArg, warehouseArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 import { announceInterrupt } from "./interrupt.ts";
 import { planAndReport } from "./plan-run.ts";
 
@@ -17,11 +18,7 @@ import { planAndReport } from "./plan-run.ts";
  * `--dry-run` is `engine plan`: nothing is written to Instantly.
  */
 export default defineCommand({
-  meta: {
-    name: "apply",
-    description:
-      "Execute the action tables against Instantly: drain, block-list unsubscribes, verify, push; write every outcome back. --dry-run plans instead (writes nothing to Instantly). Exit 0 succeeded, 1 partial, 2 bad input (nothing done), 3 failed, 4 another run holds the lock, 130 interrupted.",
-  },
+  meta: commandMeta("apply"),
   args: {
     ...onlyArg,
     plan: { type: "string", description: "Execute exactly this plan file (from `engine plan`)" },

@@ -4,6 +4,7 @@ import { UserError } from "../core/errors.ts";
 import { compileProject } from "../dataform/compile.ts";
 import { type CompiledGraph, countActions } from "../dataform/graph.ts";
 import { jsonArg, varsArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 import { graphToDot } from "./graph-dot.ts";
 
 /**
@@ -11,11 +12,7 @@ import { graphToDot } from "./graph-dot.ts";
  * compiled graph itself (what `dataform compile --json` prints, validated); the human form is a summary.
  */
 export default defineCommand({
-  meta: {
-    name: "compile",
-    description:
-      "Compile the Dataform project (definitions/, includes/) offline and summarise the graph; --json prints the compiled graph, --dot the dependency graph for Graphviz.",
-  },
+  meta: commandMeta("compile"),
   args: {
     dialect: {
       type: "string",

@@ -4,6 +4,7 @@ import { projectDir } from "../config/paths.ts";
 import { parseVarsOverride } from "../config/settings.ts";
 import { runDemo } from "../local/demo.ts";
 import { varsArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 import { parseCount } from "./seed.ts";
 
 /**
@@ -12,11 +13,7 @@ import { parseCount } from "./seed.ts";
  * pull → transform → apply with each run's notification printed, then where to look next.
  */
 export default defineCommand({
-  meta: {
-    name: "demo",
-    description:
-      "Run the whole pipeline offline: seed a local warehouse, start the Instantly simulator, and run pull → transform → apply over several simulated days.",
-  },
+  meta: commandMeta("demo"),
   args: {
     leads: { type: "string", description: "Leads in the synthetic pool (3000, 20k, ...)", default: "3000" },
     days: { type: "string", description: "Simulated days, one run each (up to 365)", default: "7" },

@@ -5,17 +5,14 @@ import { lockLoop } from "../sync/lock.ts";
 import { loadLoopSettings } from "../sync/session.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import { jsonArg, varsArg, warehouseArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 
 /**
  * `engine explain EMAIL`: why a lead is (not) contacted, from the warehouse alone. The output holds the
  * email, so it goes to this terminal only: nothing is logged, stored or notified.
  */
 export default defineCommand({
-  meta: {
-    name: "explain",
-    description:
-      "One lead's story from the warehouse: its state, each eligibility rule passed or failed with the data behind it, suppression, cooldowns, every Instantly sequence and every engine action. Printed here only.",
-  },
+  meta: commandMeta("explain"),
   args: {
     email: { type: "positional", description: "The lead's email (any case or spacing)", required: true },
     ...warehouseArg,

@@ -9,6 +9,7 @@ import { loadLoopSettings } from "../sync/session.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { RelationRef, Row, Warehouse } from "../warehouse/port.ts";
 import { jsonArg, varsArg, warehouseArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 
 /**
  * `engine handoffs`: who replied, from the reporting view rpt_handoffs (definitions/reporting). The
@@ -16,11 +17,7 @@ import { jsonArg, varsArg, warehouseArg } from "./args.ts";
  * asked for; its own messages say how many, never who.
  */
 export default defineCommand({
-  meta: {
-    name: "handoffs",
-    description:
-      "Leads handed off to sales (replied, interested, meeting booked), newest first, with their campaign and own fields. Prints emails and names: keep the output private.",
-  },
+  meta: commandMeta("handoffs"),
   args: {
     since: {
       type: "string",

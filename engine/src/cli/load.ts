@@ -5,6 +5,7 @@ import { type LoadResult, loadDnc, loadLeads } from "../local/load.ts";
 import { openDuckDb } from "../warehouse/duckdb.ts";
 import { leadsTable } from "../warehouse/tables.ts";
 import { jsonArg, varsArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 
 /**
  * `engine load leads|dnc <file>`: load a team's own CSV or Parquet file into the local warehouse.
@@ -103,11 +104,7 @@ function describe(r: LoadResult, seconds: number, warehouse: string): string {
 }
 
 export default defineCommand({
-  meta: {
-    name: "load",
-    description:
-      "Load your own leads or DNC list (CSV or Parquet) into the local warehouse; columns are checked first, a bad file changes nothing.",
-  },
+  meta: commandMeta("load"),
   subCommands: {
     leads: loader(
       "leads",

@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { lookerLinks } from "../report/looker.ts";
 import { loadLoopSettings } from "../sync/session.ts";
+import { commandMeta } from "./command-list.ts";
 
 /**
  * `engine looker-url`: Looker Studio Linking API URLs for this project's reporting views. Offline:
@@ -8,11 +9,7 @@ import { loadLoopSettings } from "../sync/session.ts";
  * credentials.
  */
 export default defineCommand({
-  meta: {
-    name: "looker-url",
-    description:
-      "Print Looker Studio Linking API URLs that open a report on the rpt_* views of your BigQuery project (one per view, or one for a template report with --template).",
-  },
+  meta: commandMeta("looker-url"),
   args: {
     project: { type: "string", description: "Google Cloud project (default GOOGLE_CLOUD_PROJECT)" },
     dataset: { type: "string", description: "Reporting dataset (default the reporting_dataset var)" },

@@ -1,42 +1,52 @@
 import { stripVTControlCharacters } from "node:util";
-import { type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
+import { type CommandDef, defineCommand, renderUsage, runCommand, type SubCommandsDef } from "citty";
 import { ExitCode, UserError } from "../core/errors.ts";
 import { safeMessage } from "../core/redact.ts";
 import { explainCloudError } from "./cloud-errors.ts";
+import { COMMAND_DESCRIPTIONS, type CommandName, commandMeta } from "./command-list.ts";
 import { guardProcessOutput } from "./output-guard.ts";
 import { checkArgs } from "./strict-args.ts";
 
+/** Each command's module, loaded only when that command runs or prints its own help. */
+const LOADERS = {
+  compile: () => import("./compile.ts").then((m) => m.default),
+  transform: () => import("./transform.ts").then((m) => m.default),
+  seed: () => import("./seed.ts").then((m) => m.default),
+  load: () => import("./load.ts").then((m) => m.default),
+  sandbox: () => import("./sandbox.ts").then((m) => m.default),
+  demo: () => import("./demo.ts").then((m) => m.default),
+  pull: () => import("./pull.ts").then((m) => m.default),
+  plan: () => import("./plan.ts").then((m) => m.default),
+  apply: () => import("./apply.ts").then((m) => m.default),
+  run: () => import("./run.ts").then((m) => m.default),
+  status: () => import("./status.ts").then((m) => m.default),
+  runs: () => import("./runs.ts").then((m) => m.default),
+  show: () => import("./show.ts").then((m) => m.default),
+  handoffs: () => import("./handoffs.ts").then((m) => m.default),
+  explain: () => import("./explain.ts").then((m) => m.default),
+  report: () => import("./report.ts").then((m) => m.default),
+  "looker-url": () => import("./looker-url.ts").then((m) => m.default),
+} satisfies Record<CommandName, SubCommandsDef[string]>;
+
+const META = {
+  name: "engine",
+  version: "0.1.0",
+  description:
+    "Cold-email pipeline engine: keeps Instantly campaigns fed from the warehouse, by the rules in definitions/.",
+};
+
+/** The `engine` command. Each sub-command is one file in this folder (the list: command-list.ts). */
+export const main = defineCommand({ meta: META, subCommands: LOADERS });
+
 /**
- * The `engine` command. Each sub-command is one file in this folder, loaded only when used so
- * `engine --help` stays fast.
+ * `engine --help` from the command list alone: citty's usage resolves every sub-command to read its
+ * description, which would load all of them (DuckDB's native module, Dataform, zod) to print a page.
  */
-export const main = defineCommand({
-  meta: {
-    name: "engine",
-    version: "0.1.0",
-    description:
-      "Cold-email pipeline engine: keeps Instantly campaigns fed from the warehouse, by the rules in definitions/.",
-  },
-  subCommands: {
-    // Each helper adds its command here: name: () => import("./name.ts").then((m) => m.default),
-    compile: () => import("./compile.ts").then((m) => m.default),
-    transform: () => import("./transform.ts").then((m) => m.default),
-    seed: () => import("./seed.ts").then((m) => m.default),
-    load: () => import("./load.ts").then((m) => m.default),
-    sandbox: () => import("./sandbox.ts").then((m) => m.default),
-    demo: () => import("./demo.ts").then((m) => m.default),
-    pull: () => import("./pull.ts").then((m) => m.default),
-    plan: () => import("./plan.ts").then((m) => m.default),
-    apply: () => import("./apply.ts").then((m) => m.default),
-    run: () => import("./run.ts").then((m) => m.default),
-    status: () => import("./status.ts").then((m) => m.default),
-    runs: () => import("./runs.ts").then((m) => m.default),
-    show: () => import("./show.ts").then((m) => m.default),
-    handoffs: () => import("./handoffs.ts").then((m) => m.default),
-    explain: () => import("./explain.ts").then((m) => m.default),
-    report: () => import("./report.ts").then((m) => m.default),
-    "looker-url": () => import("./looker-url.ts").then((m) => m.default),
-  },
+const mainHelp = defineCommand({
+  meta: META,
+  subCommands: Object.fromEntries(
+    (Object.keys(COMMAND_DESCRIPTIONS) as CommandName[]).map((name) => [name, { meta: commandMeta(name) }]),
+  ),
 });
 
 /** The (sub)command a raw argv addresses, the argv after its name and its path (`engine load leads`). */
@@ -62,7 +72,7 @@ export async function runCli(rawArgs: string[]): Promise<void> {
   try {
     if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h")) {
       const { leaf, parent } = await resolveCommand(main, rawArgs);
-      const usage = await renderUsage(leaf, parent);
+      const usage = await renderUsage(leaf === main ? mainHelp : leaf, parent);
       console.log(`${colourWanted() ? usage : stripVTControlCharacters(usage)}\n`);
       return;
     }

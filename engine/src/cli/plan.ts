@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { lockLoop } from "../sync/lock.ts";
 import { loadLoopSettings, openSession } from "../sync/session.ts";
 import { forceArg, jsonArg, onlyArg, outArg, parseOnly, varsArg, warehouseArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 import { planAndReport } from "./plan-run.ts";
 
 /**
@@ -10,11 +11,7 @@ import { planAndReport } from "./plan-run.ts";
  * PII, and saves the full plan (with emails) under .engine/plans/ for `engine apply --plan FILE`.
  */
 export default defineCommand({
-  meta: {
-    name: "plan",
-    description:
-      "Show exactly what apply would do (nothing is sent to Instantly) and save it as a plan file for `apply --plan`. Same as `engine apply --dry-run`.",
-  },
+  meta: commandMeta("plan"),
   args: {
     ...onlyArg,
     force: { ...forceArg.force, description: "Plan as if the guards were overridden" },

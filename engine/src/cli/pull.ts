@@ -4,17 +4,14 @@ import { runPull } from "../sync/pull.ts";
 import { loadLoopSettings, openSession } from "../sync/session.ts";
 import { formatPull } from "../sync/summary.ts";
 import { jsonArg, varsArg, warehouseArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 
 /**
  * `engine pull`: snapshot the managed Instantly campaigns and every lead in them into the warehouse
  * (append-only, one run id), then reconcile write-ahead intents of earlier runs against the snapshot.
  */
 export default defineCommand({
-  meta: {
-    name: "pull",
-    description:
-      "Snapshot the managed Instantly campaigns (with analytics) and all their leads into the warehouse, then reconcile unfinished actions of earlier runs.",
-  },
+  meta: commandMeta("pull"),
   args: { ...warehouseArg, ...varsArg, ...jsonArg() },
   async run({ args }) {
     const settings = loadLoopSettings({ vars: args.vars, warehouse: args.warehouse });

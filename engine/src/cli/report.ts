@@ -5,17 +5,14 @@ import { writeReport } from "../report/write.ts";
 import { lockLoop } from "../sync/lock.ts";
 import { loadLoopSettings } from "../sync/session.ts";
 import { openWarehouse, parseWarehouseKind } from "../warehouse/open-warehouse.ts";
+import { commandMeta } from "./command-list.ts";
 
 /**
  * `engine report`: one self-contained HTML file (charts, run history, lineage) from the reporting
  * views, readable offline. Reads only; writes nothing to the warehouse.
  */
 export default defineCommand({
-  meta: {
-    name: "report",
-    description:
-      "Write a self-contained HTML report (daily funnel, capacity, campaign health, runs, verification, eligibility, suppression, lineage) from the rpt_* views. Opens offline.",
-  },
+  meta: commandMeta("report"),
   args: {
     out: { type: "string", description: "HTML file to write (default .engine/report.html)" },
     warehouse: { type: "string", description: "duckdb (local file, default) or bigquery", default: "duckdb" },

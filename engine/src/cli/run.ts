@@ -8,6 +8,7 @@ import { loadLoopSettings, notifyHook, openSession } from "../sync/session.ts";
 import { formatApply, formatPull } from "../sync/summary.ts";
 import { DuckDbWarehouse } from "../warehouse/duckdb-warehouse.ts";
 import { dryRunArg, forceArg, jsonArg, onlyArg, outArg, parseOnly, varsArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 import { announceInterrupt } from "./interrupt.ts";
 import { planAndReport } from "./plan-run.ts";
 
@@ -18,11 +19,7 @@ import { planAndReport } from "./plan-run.ts";
  * a plan instead of apply: nothing is written to Instantly.
  */
 export default defineCommand({
-  meta: {
-    name: "run",
-    description:
-      "Local convenience: pull → transform (DuckDB) → apply, with progress per phase and a summary. --dry-run plans instead of applying (nothing is written to Instantly).",
-  },
+  meta: commandMeta("run"),
   args: {
     ...onlyArg,
     ...forceArg,

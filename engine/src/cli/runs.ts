@@ -6,14 +6,11 @@ import { listRuns, type RunSummary } from "../sync/run-history.ts";
 import { loadLoopSettings } from "../sync/session.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import { jsonArg, parseLimit, varsArg, warehouseArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 
 /** `engine runs`: the run history as a table, newest first, from sync_runs. */
 export default defineCommand({
-  meta: {
-    name: "runs",
-    description:
-      "Run history, newest first: status, duration, adds, drains, failures by error class, CI link. `engine show RUN_ID` breaks one run down.",
-  },
+  meta: commandMeta("runs"),
   args: {
     limit: { type: "string", description: "How many runs to list (default 20)", default: "20" },
     mode: { type: "string", description: "Only runs of this mode: pull, plan or apply" },

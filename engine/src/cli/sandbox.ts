@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { UserError } from "../core/errors.ts";
+import { commandMeta } from "./command-list.ts";
 // Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 
 /**
@@ -7,11 +8,7 @@ import { UserError } from "../core/errors.ts";
  * can be pointed at it with INSTANTLY_BASE_URL / INSTANTLY_API_KEY. The key is a local fake.
  */
 export default defineCommand({
-  meta: {
-    name: "sandbox",
-    description:
-      'Run a local Instantly API V2 simulator on 127.0.0.1 (campaigns from workflow_settings.yaml, rate limits, faults, a simulated clock). Admin routes: POST /__sandbox/advance {"days":n}, GET /__sandbox/stats, POST /__sandbox/faults, POST /__sandbox/reset.',
-  },
+  meta: commandMeta("sandbox"),
   args: {
     port: {
       type: "string",

@@ -5,17 +5,14 @@ import { UserError } from "../core/errors.ts";
 import { defaultSeed, dncPerLead, seedWarehouse, startOfUtcDay } from "../local/seed.ts";
 import { openDuckDb, rawTableNames } from "../warehouse/duckdb.ts";
 import { jsonArg, varsArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 
 /**
  * `engine seed`: fill the local warehouse's raw leads and DNC tables with realistic synthetic
  * merchants (deterministic from --seed), so the pipeline can run end to end without real data.
  */
 export default defineCommand({
-  meta: {
-    name: "seed",
-    description:
-      "Replace the local warehouse's raw leads and dnc_list with realistic synthetic data (deterministic from --seed).",
-  },
+  meta: commandMeta("seed"),
   args: {
     leads: {
       type: "string",

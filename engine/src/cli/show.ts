@@ -8,14 +8,11 @@ import { loadLoopSettings } from "../sync/session.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import { jsonArg, parseLimit, varsArg, warehouseArg } from "./args.ts";
 import { campaignLabel, readCampaignNames } from "./campaign-names.ts";
+import { commandMeta } from "./command-list.ts";
 
 /** `engine show RUN_ID`: one run broken down by op, reason, campaign and error, with failed rows (no PII). */
 export default defineCommand({
-  meta: {
-    name: "show",
-    description:
-      "One run in detail: outcomes by op / reason / campaign / error class, unresolved actions, and a sample of failed rows without PII. Run ids come from `engine runs`.",
-  },
+  meta: commandMeta("show"),
   args: {
     run_id: { type: "positional", description: "The run id (from `engine runs`)", required: true },
     sample: { type: "string", description: "Failed rows to show (default 10)", default: "10" },

@@ -3,14 +3,11 @@ import { loadLoopSettings } from "../sync/session.ts";
 import { formatStatus, gatherStatus } from "../sync/status.ts";
 import { openForStatus } from "../sync/status-read.ts";
 import { jsonArg, varsArg, warehouseArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 
 /** `engine status`: what needs attention, capacity per campaign, freshness, last runs, open alerts, suppression size. */
 export default defineCommand({
-  meta: {
-    name: "status",
-    description:
-      "Where the pipeline stands (from the warehouse only, read-only: it reads even while a run is in progress, and says so): what needs attention first (rpt_attention: open alerts, failed or unfinished runs, blocked campaigns, orphans, hand-offs, the pool's runway), inventory per campaign now (the latest pull plus adds and drains confirmed since), campaign status, pacing per campaign (int_send_capacity: healthy mailboxes, sends and new starts a day, backlog days, why no adds), last runs, open alerts, suppression size.",
-  },
+  meta: commandMeta("status"),
   args: {
     ...warehouseArg,
     ...varsArg,

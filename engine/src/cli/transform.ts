@@ -4,6 +4,7 @@ import { ExitCode } from "../core/errors.ts";
 import type { CachedCompile } from "../dataform/compile-cache.ts";
 import type { ActionResult, ProgressEvent } from "../dataform/runner.ts";
 import { jsonArg, varsArg } from "./args.ts";
+import { commandMeta } from "./command-list.ts";
 // Heavy modules load in run(): `engine --help` reads every command's meta, so top-level imports stay light.
 
 /**
@@ -12,11 +13,7 @@ import { jsonArg, varsArg } from "./args.ts";
  * Exits non-zero when an action, an assertion or a unit test fails.
  */
 export default defineCommand({
-  meta: {
-    name: "transform",
-    description:
-      "Run the Dataform rules on the local DuckDB warehouse (compile with dialect=duckdb, then views, tables, incrementals, assertions).",
-  },
+  meta: commandMeta("transform"),
   args: {
     tags: { type: "string", description: "Only actions with one of these tags, e.g. --tags staging,outputs" },
     actions: {
