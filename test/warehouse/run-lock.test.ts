@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -146,10 +146,23 @@ describe("run lock", () => {
     expect(readFileSync(file, "utf8")).toBe("{ half a lo");
   });
 
+  it("does not take over a lock being written when the process clock runs a year ahead of the file system's", () => {
+    const file = lockFile();
+    writeFileSync(file, "{ half a lo");
+    vi.useFakeTimers({ now: Date.now() + 365 * 86_400_000, toFake: ["Date"] });
+    try {
+      const refused = refusal(() => acquireRunLock(file, "apply", { warn: () => {} }));
+      expect(refused.message).toMatch(/is being written by another run/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("takes over an unreadable lock file once it is a few seconds old", () => {
     const file = lockFile();
     writeFileSync(file, "{ half a lock");
-    const old = new Date(Date.now() - 10_000);
+    // Ten seconds before its own mtime: ages are read on the file system's clock, not the process's.
+    const old = new Date(statSync(file).mtimeMs - 10_000);
     utimesSync(file, old, old);
     const warnings: string[] = [];
     acquireRunLock(file, "apply", { warn: (line) => warnings.push(line) }).release();

@@ -260,9 +260,23 @@ function parseRecord(raw: string | undefined): LockRecord | undefined {
   }
 }
 
+/**
+ * A file's age on the file system's own clock: its mtime against that of a probe file written now
+ * beside it. The process clock may disagree with the one that stamps files (a network file system's
+ * server, a faked or skewed process clock), and then a lock written a moment ago would look old.
+ */
 function ageMs(file: string): number {
   try {
-    return Date.now() - statSync(file).mtimeMs;
+    const mtime = statSync(file).mtimeMs;
+    const probe = `${file}.age-probe-${process.pid}`;
+    try {
+      writeFileSync(probe, "");
+      return statSync(probe).mtimeMs - mtime;
+    } catch {
+      return Date.now() - mtime;
+    } finally {
+      rmSync(probe, { force: true });
+    }
   } catch {
     return 0;
   }
