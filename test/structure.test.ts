@@ -4,8 +4,8 @@ import path from "node:path";
 import madge from "madge";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../engine/src/config/paths.ts";
-import { compileProject } from "../engine/src/dataform/compile.ts";
 import type { CompiledGraph } from "../engine/src/dataform/graph.ts";
+import { compiledGraph } from "./setup/compiled-graph.ts";
 import { configKeys } from "./sql/parity-lint.ts";
 
 /**
@@ -77,7 +77,7 @@ function modelsWithoutKey(graph: CompiledGraph): string[] {
 describe("definitions/ grain", () => {
   let graph: CompiledGraph;
   it("every staging and intermediate model declares its key (uniqueKey or a uniqueKey assertion)", async () => {
-    graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "duckdb" } });
+    graph = await compiledGraph({ dialect: "duckdb" });
     const models = graph.tables.filter((t) =>
       /^definitions\/(staging|intermediate)\//.test(t.fileName ?? ""),
     );

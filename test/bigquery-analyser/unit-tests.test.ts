@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../engine/src/config/paths.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import type { UnitTest } from "../../engine/src/dataform/graph.ts";
 import { runGraph } from "../../engine/src/dataform/runner.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 import { openScenario, type Scenario } from "../sql/harness.ts";
 import { languageOptions, startZetaSql, type ZetaResponse, type ZetaSql } from "./zetasql.ts";
 
@@ -70,8 +69,7 @@ describe.skipIf(skipReason !== undefined)(
   () => {
     let tests: UnitTest[];
     beforeAll(async () => {
-      tests = (await compileProject({ projectDir: repoRoot(), vars: { dialect: "bigquery", as_of: "" } }))
-        .tests;
+      tests = (await compiledGraph({ dialect: "bigquery", as_of: "" })).tests;
     }, 120_000);
 
     it("every unit test passes with as_of empty, rows compared in order", async () => {

@@ -6,9 +6,9 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
 import { loadSettings } from "../../engine/src/config/settings.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import { gatherLeadStory } from "../../engine/src/explain/story.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 import { AS_OF, rows, run, type Scenario } from "../sql/harness.ts";
 import { buildLeadScenarios } from "../sql/lead-scenarios.ts";
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const settings = loadSettings({ projectDir: repoRoot(), overrides: VARS });
   warehouse = await DuckDbWarehouse.open(file, settings);
   await warehouse.ensureContract();
-  const graph = await compileProject({ projectDir: repoRoot(), vars: VARS });
+  const graph = await compiledGraph(VARS);
   s = { settings, graph, wh: warehouse.local, conn: warehouse.conn };
   await buildLeadScenarios(s);
   await run(s);

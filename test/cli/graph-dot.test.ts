@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { graphToDot } from "../../engine/src/cli/graph-dot.ts";
-import { repoRoot } from "../../engine/src/config/paths.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 
 /** `engine compile --dot`: the compiled graph as Graphviz dot. */
 describe("compile --dot", () => {
   it("has a node per action and an edge per dependency", async () => {
-    const graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "duckdb" } });
+    const graph = await compiledGraph({ dialect: "duckdb" });
     const dot = graphToDot(graph);
     expect(dot.startsWith("digraph dataform {\n")).toBe(true);
     expect(dot.trimEnd().endsWith("}")).toBe(true);

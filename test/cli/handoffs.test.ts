@@ -6,8 +6,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
 import { loadSettings } from "../../engine/src/config/settings.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import { ensureContract, openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 import { AS_OF, changelog, daysAgo, leads, MIDSIZE, pull, run, type Scenario } from "../sql/harness.ts";
 
 /**
@@ -26,7 +26,7 @@ beforeAll(async () => {
   file = path.join(dir, "wh.duckdb");
   const overrides = { dialect: "duckdb", as_of: AS_OF, pacing: "cap" };
   const settings = loadSettings({ projectDir: repoRoot(), overrides });
-  const graph = await compileProject({ projectDir: repoRoot(), vars: overrides });
+  const graph = await compiledGraph(overrides);
   const wh = await openDuckDb(file);
   await ensureContract(wh.conn, settings);
   const s: Scenario = { settings, graph, wh, conn: wh.conn };

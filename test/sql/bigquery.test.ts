@@ -2,8 +2,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import type { CompiledGraph } from "../../engine/src/dataform/graph.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 
 /**
  * The production artefact is the BigQuery-dialect graph. Without Google Cloud we (1) snapshot the
@@ -82,7 +82,7 @@ let graph: CompiledGraph;
 let statements: Statement[];
 beforeAll(async () => {
   // The file's own vars, as production compiles them (as_of empty: the current time).
-  graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "bigquery", as_of: "" } });
+  graph = await compiledGraph({ dialect: "bigquery", as_of: "" });
   statements = statementsOf(graph);
 });
 

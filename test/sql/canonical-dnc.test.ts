@@ -3,8 +3,8 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
 import { canonicalModule } from "../../engine/src/dataform/canonical-udf.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import { normaliseSql } from "../../engine/src/dataform/normalise.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 import {
   daysAgo,
   insert,
@@ -221,7 +221,7 @@ describe("one canonical form in both engines", () => {
   });
 
   it("the BigQuery UDFs carry the very JavaScript DuckDB runs", async () => {
-    const graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "bigquery" } });
+    const graph = await compiledGraph({ dialect: "bigquery" });
     const op = graph.operations.find((o) => o.target.name === "canonical_functions");
     const script = String(op?.queries.join("\n"));
     const bodies = [

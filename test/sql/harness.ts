@@ -1,10 +1,10 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { repoRoot } from "../../engine/src/config/paths.ts";
 import { loadSettings, type Settings } from "../../engine/src/config/settings.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import type { CompiledGraph } from "../../engine/src/dataform/graph.ts";
 import { type GraphRunResult, runGraph } from "../../engine/src/dataform/runner.ts";
 import { ensureContract, type LocalWarehouse, openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 
 /**
  * Scenario-test harness for the SQL rules: compile the real definitions once for DuckDB with a pinned
@@ -38,7 +38,7 @@ export interface Scenario {
 export async function openScenario(vars: Record<string, string> = {}): Promise<Scenario> {
   const overrides = { dialect: "duckdb", as_of: AS_OF, pacing: "cap", ...vars };
   const settings = loadSettings({ projectDir: repoRoot(), overrides });
-  const graph = await compileProject({ projectDir: repoRoot(), vars: overrides });
+  const graph = await compiledGraph(overrides);
   const wh = await openDuckDb(":memory:");
   await ensureContract(wh.conn, settings);
   return { settings, graph, wh, conn: wh.conn };

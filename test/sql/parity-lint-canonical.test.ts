@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../engine/src/config/paths.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import type { CompiledGraph } from "../../engine/src/dataform/graph.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 import { AS_OF } from "./harness.ts";
 import { CANONICAL_OPERATION, lintGraph, lintSql, lintUdfDependencies } from "./parity-lint.ts";
 
@@ -13,7 +12,7 @@ import { CANONICAL_OPERATION, lintGraph, lintSql, lintUdfDependencies } from "./
 
 let graph: CompiledGraph;
 beforeAll(async () => {
-  graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "duckdb", as_of: AS_OF } });
+  graph = await compiledGraph({ dialect: "duckdb", as_of: AS_OF });
 });
 
 describe("parity lint: canonical form", () => {

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import type { CompiledGraph } from "../../engine/src/dataform/graph.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 import { AS_OF } from "./harness.ts";
 import { loadIncludes } from "./includes.ts";
 import { declaredKeys, EXTRA_KEYS, type Finding, lintGraph, lintSql } from "./parity-lint.ts";
@@ -46,7 +46,7 @@ function loadSqlHelpers(dialect: "duckdb" | "bigquery"): Helpers {
 
 let graph: CompiledGraph;
 beforeAll(async () => {
-  graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "duckdb", as_of: AS_OF } });
+  graph = await compiledGraph({ dialect: "duckdb", as_of: AS_OF });
 });
 
 describe("parity lint on definitions/", () => {

@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../engine/src/config/paths.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import type { CompiledGraph } from "../../engine/src/dataform/graph.ts";
 import { bigQueryTableResource } from "../../engine/src/warehouse/bigquery-schema.ts";
 import { instantlyLeadsTable, syncChangelogTable } from "../../engine/src/warehouse/tables.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 
 /**
  * Pruned reads on BigQuery: the snapshot history (instantly_leads, partitioned by day of recorded_at,
@@ -14,7 +13,7 @@ import { instantlyLeadsTable, syncChangelogTable } from "../../engine/src/wareho
 
 let graph: CompiledGraph;
 beforeAll(async () => {
-  graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "bigquery" } });
+  graph = await compiledGraph({ dialect: "bigquery" });
 }, 60_000);
 
 /** Every statement `dataform run` may send, with the action that sends it. */

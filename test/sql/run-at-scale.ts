@@ -5,12 +5,13 @@
  *
  *   npx tsx test/sql/run-at-scale.ts [leads]
  */
+
 import { repoRoot } from "../../engine/src/config/paths.ts";
 import { loadSettings } from "../../engine/src/config/settings.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import { runGraph } from "../../engine/src/dataform/runner.ts";
 import { seedWarehouse } from "../../engine/src/local/seed.ts";
 import { ensureContract, openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 
 const leads = Number(process.argv[2] ?? 300_000);
 const asOf = "2026-06-01T12:00:00Z";
@@ -54,7 +55,7 @@ await wh.conn.run(`
 console.log(`synthetic Instantly pull + history in ${Math.round(t() - t0)} ms`);
 
 t0 = t();
-const graph = await compileProject({ projectDir: repoRoot(), vars: overrides });
+const graph = await compiledGraph(overrides);
 console.log(`compiled in ${Math.round(t() - t0)} ms`);
 
 t0 = t();

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../engine/src/config/paths.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 
 /**
  * transform_seal is written only after every assertion passed (definitions/outputs/
@@ -11,7 +11,7 @@ import { compileProject } from "../../engine/src/dataform/compile.ts";
  */
 describe("transform_seal", () => {
   it("depends on every assertion of definitions/assertions and on the action tables' own assertions", async () => {
-    const graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "duckdb" } });
+    const graph = await compiledGraph({ dialect: "duckdb" });
     const seal = graph.tables.find((t) => t.target.name === "transform_seal");
     expect(seal).toBeDefined();
     const deps = new Set((seal?.dependencyTargets ?? []).map((t) => t.name));

@@ -1,13 +1,12 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { repoRoot } from "../../engine/src/config/paths.ts";
 import { loadSettings } from "../../engine/src/config/settings.ts";
 import { CUSTOM_VARIABLE_COLUMNS_DEFAULT } from "../../engine/src/config/vars.ts";
-import { compileProject } from "../../engine/src/dataform/compile.ts";
 import { loadLeads } from "../../engine/src/local/load.ts";
 import { runApply } from "../../engine/src/sync/apply/run.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
+import { compiledGraph } from "../setup/compiled-graph.ts";
 import { makeWorld, query, type World } from "./harness.ts";
 
 /**
@@ -90,7 +89,7 @@ describe("custom_variable_columns", () => {
   });
 
   test("unset, the SQL keeps exactly the default of engine/src/config/vars.ts (includes/config.js agrees)", async () => {
-    const graph = await compileProject({ projectDir: repoRoot(), vars: { dialect: "duckdb" } });
+    const graph = await compiledGraph({ dialect: "duckdb" });
     const pushQueue = graph.tables.find((t) => t.target.name === "push_queue");
     const keys = [...(pushQueue?.query ?? "").matchAll(/json_extract\([^,]+, '\$\.([a-z0-9_]+)'\)/g)].map(
       (m) => m[1],

@@ -42,8 +42,8 @@ export interface CachedCompile {
 
 /** Bump when the entry format or the key's inputs change, so old entries are never read. */
 const FORMAT = "compile-cache-v1";
-/** Entries kept per project: enough to switch between a few var sets without recompiling. */
-const KEEP = 8;
+/** Entries kept per project (~0.5 MB each): a person's few var sets, and the test suite's (test/setup/compiled-graph.ts). */
+const KEEP = 32;
 
 export interface CompileKeyInput {
   projectDir: string;
