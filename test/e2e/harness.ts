@@ -15,6 +15,8 @@ import type { FaultConfig, SandboxOptions } from "../../engine/src/sandbox/optio
 import { type Sandbox, startSandbox } from "../../engine/src/sandbox/server.ts";
 import { openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
 
+export { prng } from "../setup/prng.ts";
+
 /**
  * One end-to-end world for a test: a private Dataform project (a copy of definitions/ and includes/
  * with a workflow_settings.yaml carrying the test's vars), a temp DuckDB file seeded with a small
@@ -424,18 +426,6 @@ export function makeProject(dir: string, vars: Record<string, string>, settingsT
   for (const [key, value] of Object.entries(vars)) doc.setIn(["vars", key], value);
   writeFileSync(path.join(projectDir, "workflow_settings.yaml"), doc.toString());
   return projectDir;
-}
-
-/** Deterministic PRNG for test choices (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Lines of a CLI result, for failure messages. */

@@ -5,6 +5,7 @@ import { repoRoot } from "../../engine/src/config/paths.ts";
 import { canonicalModule } from "../../engine/src/dataform/canonical-udf.ts";
 import { normaliseSql } from "../../engine/src/dataform/normalise.ts";
 import { compiledGraph } from "../setup/compiled-graph.ts";
+import { prng } from "../setup/prng.ts";
 import {
   daysAgo,
   insert,
@@ -151,15 +152,6 @@ describe("the domain limit in the canonical form", () => {
     ).toEqual([{ domain: "xn--bcher-kva.de", active_leads: 1 }]);
   });
 });
-
-/** A small seeded PRNG so the generated values are the same on every run. */
-function prng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x / 2147483648;
-  };
-}
 
 /** Awkward email-like strings: plain, upper-case, spaces, invisible, full-width, IDN, notations. */
 function awkwardValues(n: number): string[] {

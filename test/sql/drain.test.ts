@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { actionId } from "../setup/action-id.ts";
 import {
   changelog,
   daysAgo,
@@ -173,9 +173,7 @@ describe("drain classification", () => {
     const id = (email: string) => String(ids.find((r) => r.email === email)?.action_id);
     // The TypeScript engine computes the same id: md5 of op|email|campaign_id|pull run_id.
     const smb = "8c46e0c9-c1f9-4201-a8d6-6221bafeada6";
-    expect(id("done@p1.com")).toBe(
-      createHash("md5").update(["drain", "done@p1.com", smb, "pull-1"].join("|")).digest("hex"),
-    );
+    expect(id("done@p1.com")).toBe(actionId("drain", "done@p1.com", smb, "pull-1"));
     await changelog(s, [
       {
         action_id: id("done@p1.com"),

@@ -1,5 +1,8 @@
-import { createHash } from "node:crypto";
+import { actionId } from "../setup/action-id.ts";
+import { prng } from "../setup/prng.ts";
 import { AS_OF, insert, MIDSIZE, rows, type Scenario, SMB } from "./harness.ts";
+
+export { prng };
 
 /**
  * A small, seeded Instantly for the state-table tests: it holds leads per campaign, moves their
@@ -22,25 +25,10 @@ export interface SimLead {
   timestamp_last_interest_change: string | null;
 }
 
-/** Deterministic PRNG (mulberry32) so a failing run can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** ISO time `hours` before AS_OF. */
 export function hoursAgo(hours: number): string {
   return new Date(Date.parse(AS_OF) - hours * 3_600_000).toISOString();
 }
-
-const actionId = (op: string, email: string, campaignId: string, runId: string) =>
-  createHash("md5").update([op, email, campaignId, runId].join("|")).digest("hex");
 
 export class SimInstantly {
   readonly leads = new Map<string, SimLead>();

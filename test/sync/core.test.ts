@@ -13,8 +13,8 @@ import type { ActionStateName } from "../../engine/src/core/states.ts";
 import { CRASH_POINTS, parseCrashTarget } from "../../engine/src/sync/crash-points.ts";
 import { ciRunUrl, newRunId } from "../../engine/src/sync/run-id.ts";
 import type { PriorState } from "../../engine/src/sync/warehouse-reads.ts";
+import { actionId } from "../setup/action-id.ts";
 import { loadIncludes } from "../sql/includes.ts";
-import { actionId } from "./action-id.ts";
 
 describe("actionId", () => {
   test("is the same hash as includes/sql.js actionId computes on DuckDB", async () => {

@@ -8,7 +8,7 @@ import { WarehouseJournal } from "../../engine/src/sync/journal.ts";
 import { runPull } from "../../engine/src/sync/pull.ts";
 import { writeRunRow } from "../../engine/src/sync/run-record.ts";
 import { gatherStatus } from "../../engine/src/sync/status.ts";
-import { actionId } from "./action-id.ts";
+import { actionId } from "../setup/action-id.ts";
 import { makeWorld, query, type World } from "./harness.ts";
 
 /**

@@ -12,7 +12,7 @@ import { WarehouseJournal } from "../../../engine/src/sync/journal.ts";
 import { runPull } from "../../../engine/src/sync/pull.ts";
 import { writeRunRow } from "../../../engine/src/sync/run-record.ts";
 import { BigQueryWarehouse } from "../../../engine/src/warehouse/bigquery-warehouse.ts";
-import { actionId } from "../../sync/action-id.ts";
+import { actionId } from "../../setup/action-id.ts";
 import { FakeBigQueryRest } from "./fake-bigquery-rest.ts";
 import { FakeStorageWrite } from "./fake-storage-write.ts";
 
