@@ -33,41 +33,56 @@ export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
   const inputs = await checkFreshness(ctx);
   if (ctx.mode === "apply") await writeStartRow(ctx, inputs);
 
-  const phaseMs: Partial<Record<Phase, number>> = {};
   let pre: Preflight | undefined;
   let fatal: string | undefined;
-  let drain: DrainResult | undefined;
-  let block: BlockResult | undefined;
-  let push: PushResult | undefined;
   try {
     pre = await preflight(ctx, inputs);
+    if (pre.guards.abort.length > 0) fatal = pre.guards.abort.join("; ");
   } catch (error) {
     fatal = fatalEnd(error).error;
   }
-  const checked = pre;
-  if (checked && checked.guards.abort.length > 0) fatal = checked.guards.abort.join("; ");
-  else if (checked) {
-    if (ctx.phases.drain) {
-      await timed(phaseMs, "drain", async () => {
-        drain = await drainLeads(ctx, inputs.prior, checked.drainRows);
-        if (drain.end.kind === "completed") block = await blockLeads(ctx, inputs.prior);
-      });
-      fatal = fatalOf(drain?.end, block?.end);
-    }
-    if (ctx.phases.push && fatal === undefined) {
-      const drainsConfirmed = drain?.tally.count("drain", "succeeded") ?? 0;
-      const blocked = Object.keys(checked.guards.blockedCampaigns);
-      await timed(phaseMs, "push", async () => {
-        push = await pushLeads(ctx, { budget: inputs.budget, prior: inputs.prior, blocked, drainsConfirmed });
-      });
-      fatal = fatalOf(push?.end);
-    }
-  }
+  const done = pre && fatal === undefined ? await act(ctx, inputs, pre) : { phaseMs: {} };
 
-  const totals = addUp({ drain, block, push }, phaseMs, [...inputs.warnings, ...(pre?.warnings ?? [])]);
-  const recorded = await recordRun(ctx, inputs, pre, totals, fatal);
+  const totals = addUp(done, done.phaseMs, [...inputs.warnings, ...(pre?.warnings ?? [])]);
+  const recorded = await recordRun(ctx, inputs, pre, totals, fatal ?? done.fatal);
   if (ctx.mode !== "apply") return recorded;
   return withWarnings(recorded, await notify(options.onReport, recorded.report, pre));
+}
+
+/** What the acting phases returned, with their durations and the first fatal error among them. */
+interface Done {
+  drain?: DrainResult;
+  block?: BlockResult;
+  push?: PushResult;
+  phaseMs: Partial<Record<Phase, number>>;
+  fatal?: string;
+}
+
+/** drain → block → push, as --only allows; a fatal end stops the run there. */
+async function act(ctx: RunContext, inputs: RunInputs, pre: Preflight): Promise<Done> {
+  const done: Done = { phaseMs: {} };
+  if (ctx.phases.drain) {
+    await timed(done.phaseMs, "drain", async () => {
+      done.drain = await drainLeads(ctx, inputs.prior, pre.drainRows);
+      // A drain stopped by a failing API leaves the block list for the next run.
+      if (done.drain.end.kind === "completed") done.block = await blockLeads(ctx, inputs.prior);
+    });
+    const fatal = fatalOf(done.drain?.end, done.block?.end);
+    if (fatal !== undefined) return { ...done, fatal };
+  }
+  if (ctx.phases.push) {
+    const push = await timed(done.phaseMs, "push", () =>
+      pushLeads(ctx, {
+        budget: inputs.budget,
+        prior: inputs.prior,
+        blocked: Object.keys(pre.guards.blockedCampaigns),
+        drainsConfirmed: done.drain?.tally.count("drain", "succeeded") ?? 0,
+      }),
+    );
+    const fatal = fatalOf(push.end);
+    return { ...done, push, ...(fatal !== undefined ? { fatal } : {}) };
+  }
+  return done;
 }
 
 /**
@@ -87,8 +102,13 @@ async function writeStartRow(ctx: RunContext, inputs: RunInputs): Promise<void> 
   });
 }
 
-async function timed(phaseMs: Partial<Record<Phase, number>>, phase: Phase, fn: () => Promise<void>) {
+async function timed<T>(
+  phaseMs: Partial<Record<Phase, number>>,
+  phase: Phase,
+  fn: () => Promise<T>,
+): Promise<T> {
   const t0 = performance.now();
-  await fn();
+  const result = await fn();
   phaseMs[phase] = Math.round(performance.now() - t0);
+  return result;
 }
