@@ -18,6 +18,22 @@ export class Tally {
     push: {},
   };
 
+  /** The tallies of a run's phases, added up in phase order (so keys keep the order they were first seen). */
+  static sum(tallies: readonly Tally[]): Tally {
+    const out = new Tally();
+    for (const t of tallies) {
+      addNested(out.byOpState, t.byOpState);
+      addNested(out.byReason, t.byReason);
+      addNested(out.byCampaign, t.byCampaign);
+      for (const [code, n] of Object.entries(t.errorsByClass)) bump(out.errorsByClass, code, n);
+      for (const phase of ["drain", "push"] as const) {
+        for (const [code, n] of Object.entries(t.errorsByPhase[phase]))
+          bump(out.errorsByPhase[phase], code, n);
+      }
+    }
+    return out;
+  }
+
   record(entry: FinalEntry): void {
     const { op, campaign_id: campaign } = entry.action;
     bump(nested(this.byOpState, op), entry.state);
@@ -45,5 +61,14 @@ export class Tally {
 
   campaignCount(campaign: string, op: ActionOp, state: ActionStateName): number {
     return this.byCampaign[campaign]?.[`${op}_${state}`] ?? 0;
+  }
+}
+
+function addNested(
+  into: Record<string, Record<string, number>>,
+  from: Record<string, Record<string, number>>,
+) {
+  for (const [key, counts] of Object.entries(from)) {
+    for (const [k, n] of Object.entries(counts)) bump(nested(into, key), k, n);
   }
 }

@@ -4,13 +4,24 @@ import type { BulkAddResult, InstantlyOutcome, LeadInput } from "../../instantly
 import type { FinalEntry } from "../journal.ts";
 import { readSuppressedNow } from "../warehouse-reads.ts";
 import type { RunContext } from "./context.ts";
-import { continueAfter, failedEntry, writeAhead, writeFinals } from "./write-ahead.ts";
+import { fatalEnd, type PhaseEnd } from "./results.ts";
+import { continueAfter, failedEntry, type Ledger, writeAhead, writeFinals } from "./write-ahead.ts";
 
 export interface AddBatchResult {
   /** Room the batch took: created leads plus adds whose outcome is unknown (they may have landed). */
   used: number;
-  /** False when pushing must stop (the call failed: the API is in trouble). */
-  goOn: boolean;
+  /** Rows sent in the add call. */
+  attempted: number;
+  /** Rows sent whose outcome is unknown. */
+  unknown: number;
+  /** Rows dropped before the call: suppressed since the transform. */
+  suppressed: number;
+  /**
+   * Set when pushing must stop: the call failed or was refused whole (the API is in trouble), or the
+   * run must stop (a fatal answer, a write that failed; what the batch did is still counted).
+   */
+  stop: Exclude<PhaseEnd, { kind: "completed" }> | null;
+  warnings: string[];
 }
 
 /**
@@ -24,48 +35,56 @@ export interface AddBatchResult {
  */
 export async function addBatch(
   ctx: RunContext,
+  ledger: Ledger,
   campaign: string,
   batch: readonly PlannedAction[],
 ): Promise<AddBatchResult> {
-  const suppressed = await readSuppressedNow(
-    ctx.warehouse,
-    batch.map((a) => a.email),
-  );
-  const send = batch.filter((a) => !suppressed.has(a.email));
-  if (suppressed.size > 0) {
-    ctx.progress.suppressedSinceTransform += batch.length - send.length;
-    await writeFinals(
-      ctx,
-      batch
-        .filter((a) => suppressed.has(a.email))
-        .map((action) => ({
-          action,
-          state: "skipped",
-          errorCode: "suppressed_since_transform",
-          message: `suppressed since the action tables were computed (${suppressed.get(action.email)}); not pushed`,
-        })),
+  const r: AddBatchResult = { used: 0, attempted: 0, unknown: 0, suppressed: 0, stop: null, warnings: [] };
+  try {
+    const suppressed = await readSuppressedNow(
+      ctx.warehouse,
+      batch.map((a) => a.email),
     );
+    const send = batch.filter((a) => !suppressed.has(a.email));
+    if (suppressed.size > 0) {
+      r.suppressed = batch.length - send.length;
+      await writeFinals(
+        ledger,
+        batch
+          .filter((a) => suppressed.has(a.email))
+          .map((action) => ({
+            action,
+            state: "skipped",
+            errorCode: "suppressed_since_transform",
+            message: `suppressed since the action tables were computed (${suppressed.get(action.email)}); not pushed`,
+          })),
+      );
+    }
+    if (send.length === 0) return r;
+    r.attempted = send.length;
+    const { outcome, finals } = await writeAhead(
+      ledger,
+      send,
+      () => ctx.writer.bulkAddLeads(campaign, send.map(leadInput), { skipIfInWorkspace: true }),
+      (o) => ({ finals: addFinals(send, o) }),
+    );
+    const created = finals.filter((f) => f.state === "succeeded").length;
+    r.unknown = finals.filter((f) => f.state === "failed" && isAmbiguousFailure(f.errorCode)).length;
+    r.used = created + r.unknown;
+    if (outcome.status === "rejected") {
+      r.warnings.push(
+        `push stopped: Instantly refused a whole /leads/add batch for campaign ${campaign} (${outcome.message}); its ${send.length} lead(s) are failed and retryable, not rejected, and the next run adds them`,
+      );
+      ctx.log(
+        `  push stopped: a whole batch for campaign ${campaign} was refused (HTTP ${outcome.httpStatus})`,
+      );
+      r.stop = { kind: "stopped", reason: "batch_refused" };
+    }
+    if (!continueAfter(outcome)) r.stop = { kind: "stopped", reason: "call_failed" };
+  } catch (error) {
+    r.stop = fatalEnd(error);
   }
-  if (send.length === 0) return { used: 0, goOn: true };
-  ctx.progress.addsAttempted += send.length;
-  const { outcome, finals } = await writeAhead(
-    ctx,
-    send,
-    () => ctx.writer.bulkAddLeads(campaign, send.map(leadInput), { skipIfInWorkspace: true }),
-    (o) => ({ finals: addFinals(send, o) }),
-  );
-  const created = finals.filter((f) => f.state === "succeeded").length;
-  const unknown = finals.filter((f) => f.state === "failed" && isAmbiguousFailure(f.errorCode)).length;
-  ctx.progress.addsUnknown += unknown;
-  if (outcome.status === "rejected") {
-    ctx.warnings.push(
-      `push stopped: Instantly refused a whole /leads/add batch for campaign ${campaign} (${outcome.message}); its ${send.length} lead(s) are failed and retryable, not rejected, and the next run adds them`,
-    );
-    ctx.log(
-      `  push stopped: a whole batch for campaign ${campaign} was refused (HTTP ${outcome.httpStatus})`,
-    );
-  }
-  return { used: created + unknown, goOn: continueAfter(outcome) && outcome.status !== "rejected" };
+  return r;
 }
 
 /**

@@ -45,12 +45,12 @@ export async function checkFreshness(ctx: RunContext): Promise<RunInputs> {
     );
   }
   await checkTrusted(warehouse, budget.pullRunId);
-  checkVars(ctx, budget.computedWith);
+  const warnings = checkVars(ctx, budget.computedWith);
   await checkAsOfAfterFirstPull(warehouse, budget.computedWith?.as_of ?? "");
   const health = await readCampaignHealth(warehouse, ctx.settings);
   ctx.source.checkCurrent(pull.runId, ctx.settings);
   const history = await readApplyHistory(warehouse, pull);
-  return { pull, budget, health, prior: history.prior, applyNumber: history.applies + 1 };
+  return { pull, budget, health, prior: history.prior, applyNumber: history.applies + 1, warnings };
 }
 
 /**
@@ -118,30 +118,29 @@ export async function preflight(ctx: RunContext, inputs: RunInputs): Promise<Pre
     sourceLeads: hasSource ? 1 : 0,
     force: ctx.options.force ?? false,
   });
+  const warnings: string[] = [];
   for (const b of Object.values(guards.blockedCampaigns)) {
     ctx.log(`guard: ${b.detail}`);
-    ctx.warnings.push(b.detail);
+    warnings.push(b.detail);
   }
   for (const text of guards.overridden) {
     ctx.log(`guard overridden by --force: ${text}`);
-    ctx.warnings.push(`overridden by --force: ${text}`);
+    warnings.push(`overridden by --force: ${text}`);
   }
-  return { campaigns, health: inputs.health, guards, drainRows };
+  return { campaigns, health: inputs.health, guards, drainRows, warnings };
 }
 
 /**
  * Capacity comes from push_budget, computed by the transform: vars given to apply/plan that differ
- * from the ones the transform used would be silently ignored, so they are refused instead.
+ * from the ones the transform used would be silently ignored, so they are refused instead. Returns
+ * the warning for a push_budget that does not record its vars.
  */
-function checkVars(ctx: RunContext, computedWith: Record<string, string> | null): void {
+function checkVars(ctx: RunContext, computedWith: Record<string, string> | null): string[] {
   if (!computedWith) {
-    ctx.warnings.push(
-      "push_budget does not record its vars (built by an older transform): re-run the transform",
-    );
-    return;
+    return ["push_budget does not record its vars (built by an older transform): re-run the transform"];
   }
   const diff = varMismatches(computedWith, ctx.settings.rawVars, nowMs());
-  if (diff.length === 0) return;
+  if (diff.length === 0) return [];
   const list = diff
     .map(
       (d) =>

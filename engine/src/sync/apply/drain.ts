@@ -3,20 +3,42 @@ import { chunk, groupBy } from "../../core/batching.ts";
 import { makeAction, type PlannedAction } from "../../core/plan.ts";
 import type { DeleteLeadsResult, InstantlyOutcome } from "../../instantly/index.ts";
 import type { FinalEntry } from "../journal.ts";
-import type { DrainRow } from "../warehouse-reads.ts";
-import type { RunContext, RunInputs } from "./context.ts";
-import { continueAfter, failedEntry, writeAhead } from "./write-ahead.ts";
+import { Tally } from "../tally.ts";
+import type { DrainRow, PriorState } from "../warehouse-reads.ts";
+import type { RunContext } from "./context.ts";
+import { COMPLETED, type DrainResult, fatalEnd, type PhaseEnd } from "./results.ts";
+import { continueAfter, failedEntry, type Ledger, writeAhead } from "./write-ahead.ts";
 
 /**
  * Drain: bulk delete per campaign, ≤ 1,000 ids per call. Only rows of managed campaigns with a lead id
  * (anything else is refused and reported, never deleted); rows an earlier apply of the same pull
- * settled are not sent again. Returns false when the phase stopped on a failing API.
+ * settled are not sent again. Returns what it did; `end` says whether it stopped on a failing API.
  */
 export async function drainLeads(
   ctx: RunContext,
-  inputs: RunInputs,
+  prior: ReadonlyMap<string, PriorState>,
   drainRows: readonly DrainRow[],
-): Promise<boolean> {
+): Promise<DrainResult> {
+  const ledger: Ledger = { journal: ctx.journal, tally: new Tally() };
+  const done = { attempted: 0 };
+  const warnings: string[] = [];
+  let end: PhaseEnd;
+  try {
+    end = await drain(ctx, ledger, prior, drainRows, done, warnings);
+  } catch (error) {
+    end = fatalEnd(error);
+  }
+  return { tally: ledger.tally, attempted: done.attempted, warnings, end };
+}
+
+async function drain(
+  ctx: RunContext,
+  ledger: Ledger,
+  prior: ReadonlyMap<string, PriorState>,
+  drainRows: readonly DrainRow[],
+  done: { attempted: number },
+  warnings: string[],
+): Promise<PhaseEnd> {
   const managed = new Set(ctx.settings.managedCampaignIds);
   const todo: PlannedAction[] = [];
   let refused = 0;
@@ -25,7 +47,7 @@ export async function drainLeads(
       refused++;
       continue;
     }
-    if (isSettled(inputs.prior.get(d.action_id))) continue;
+    if (isSettled(prior.get(d.action_id))) continue;
     todo.push(
       makeAction({
         action_id: d.action_id,
@@ -40,14 +62,14 @@ export async function drainLeads(
     );
   }
   if (refused > 0) {
-    ctx.warnings.push(`${refused} drain row(s) outside the managed campaigns were refused (never deleted)`);
+    warnings.push(`${refused} drain row(s) outside the managed campaigns were refused (never deleted)`);
   }
   ctx.log(`drain: ${todo.length} lead(s) to delete`);
   for (const [campaign, rows] of groupBy(todo, (a) => a.campaign_id)) {
     for (const batch of chunk(rows, ctx.batch.drain)) {
-      ctx.progress.drainsAttempted += batch.length;
+      done.attempted += batch.length;
       const { outcome } = await writeAhead(
-        ctx,
+        ledger,
         batch,
         () =>
           ctx.writer.deleteLeads(
@@ -56,12 +78,12 @@ export async function drainLeads(
           ),
         (o) => ({ finals: drainFinals(batch, o) }),
       );
-      const drained = ctx.tally.count("drain", "succeeded");
+      const drained = ledger.tally.count("drain", "succeeded");
       ctx.log(`  ${campaign}: ${drained} ${ctx.mode === "plan" ? "would be deleted" : "deleted"} so far`);
-      if (!continueAfter(outcome)) return false;
+      if (!continueAfter(outcome)) return { kind: "stopped", reason: "call_failed" };
     }
   }
-  return true;
+  return COMPLETED;
 }
 
 /** A lead is drained when the delete removed it or it was already gone; still present is a failure. */

@@ -2,6 +2,7 @@ import type { RunReport, RunStatus } from "../../core/run-report.ts";
 import { FINAL_STATES } from "../../core/states.ts";
 import type { InstantlyClient } from "../../instantly/index.ts";
 import type { Preflight, RunContext, RunInputs } from "./context.ts";
+import type { RunTotals } from "./results.ts";
 
 /**
  * Results → RunReport and sync_runs.counts. Pure: everything comes in as arguments (the client's
@@ -11,6 +12,8 @@ export interface RunResults {
   ctx: RunContext;
   inputs: RunInputs | undefined;
   pre: Preflight | undefined;
+  /** What the phases did, added up (results.ts). */
+  totals: RunTotals;
   status: RunStatus;
   finishedAt: Date;
   fatal: string | undefined;
@@ -23,37 +26,37 @@ export interface RunResults {
 }
 
 export function buildCounts(r: RunResults): Record<string, unknown> {
-  const { ctx, statsNow: stats } = r;
+  const { ctx, totals, statsNow: stats } = r;
   const before = ctx.callsBefore;
   return {
     pull_run_id: r.inputs?.pull.runId ?? null,
     only: ctx.options.only ?? null,
     force: ctx.options.force ?? false,
     plan_run_id: ctx.options.plan?.plan_run_id ?? null,
-    by_op_state: ctx.tally.byOpState,
-    by_reason: ctx.tally.byReason,
-    by_campaign: ctx.tally.byCampaign,
-    errors_by_class: ctx.tally.errorsByClass,
-    capacity: ctx.progress.capacity ?? null,
-    adds_unknown: ctx.progress.addsUnknown,
-    suppressed_since_transform: ctx.progress.suppressedSinceTransform,
+    by_op_state: totals.tally.byOpState,
+    by_reason: totals.tally.byReason,
+    by_campaign: totals.tally.byCampaign,
+    errors_by_class: totals.tally.errorsByClass,
+    capacity: totals.capacity ?? null,
+    adds_unknown: totals.addsUnknown,
+    suppressed_since_transform: totals.suppressedSinceTransform,
     blocked_campaigns: r.pre?.guards.blockedCampaigns ?? {},
     guards_overridden: r.pre?.guards.overridden ?? [],
-    verification: ctx.progress.verification,
+    verification: totals.verification,
     api: {
       calls: stats.calls - before.calls,
       requests: stats.requests - before.requests,
       retries: stats.retries - before.retries,
       rate_limited: stats.rateLimited - before.rateLimited,
     },
-    phase_ms: ctx.progress.phaseMs,
-    warnings: ctx.warnings,
+    phase_ms: totals.phaseMs,
+    warnings: totals.warnings,
   };
 }
 
 export function buildReport(r: RunResults): RunReport {
-  const { ctx, inputs, pre, statsNow: stats } = r;
-  const t = ctx.tally;
+  const { ctx, inputs, pre, totals, statsNow: stats } = r;
+  const t = totals.tally;
   const drainRows = pre?.drainRows ?? [];
   const byReason: Record<string, number> = {};
   for (const d of drainRows) byReason[d.reason] = (byReason[d.reason] ?? 0) + 1;
@@ -82,7 +85,7 @@ export function buildReport(r: RunResults): RunReport {
       eligibleRemaining: Math.max(0, (r.eligibleBefore ?? inputs?.budget.queued ?? 0) - added),
     },
     adds: {
-      attempted: ctx.progress.addsAttempted,
+      attempted: totals.addsAttempted,
       added,
       skipped: t.count("add", "skipped"),
       rejected: t.count("add", "rejected") + t.count("add", "invalid"),
@@ -100,7 +103,7 @@ export function buildReport(r: RunResults): RunReport {
       }),
     },
     verification: {
-      ...ctx.progress.verification,
+      ...totals.verification,
       failedDisposition:
         "invalid: suppressed, never pushed; catch-all: not pushed while allow_catch_all is false; pending: verified again next run",
     },
@@ -109,7 +112,7 @@ export function buildReport(r: RunResults): RunReport {
       kept: r.drainCounts?.kept ?? 0,
       identified: drainRows.length,
       byReason,
-      attempted: ctx.progress.drainsAttempted,
+      attempted: totals.drainsAttempted,
       deleted,
       failed: t.count("drain", "failed") + t.count("drain", "rejected"),
     },
@@ -122,6 +125,6 @@ export function buildReport(r: RunResults): RunReport {
     },
     errorsByClass: { ...t.errorsByClass },
     errorsByPhase: { drain: { ...t.errorsByPhase.drain }, push: { ...t.errorsByPhase.push } },
-    phaseDurationsMs: { ...ctx.progress.phaseMs },
+    phaseDurationsMs: { ...totals.phaseMs },
   };
 }

@@ -36,7 +36,7 @@ export interface ApplyOptions {
    * @default { add: 1000, verify: 100 }
    */
   batchSizes?: { add?: number; verify?: number };
-  /** Called with the finished report (apply mode) — the CLI passes notifyRun here. */
+  /** The notify step of an apply (run.ts → notify.ts): called with the recorded report; the CLI passes notifyRun here. */
   onReport?: (report: RunReport, context: ReportContext) => Promise<string[]>;
 }
 

@@ -4,9 +4,10 @@ import type { PlannedAction } from "../../core/plan.ts";
 import { type InstantlyOutcome, settle, type VerificationOutcome } from "../../instantly/index.ts";
 import { crashPoint } from "../crash-points.ts";
 import { type FinalEntry, serialJournal, type VerificationRow } from "../journal.ts";
-import type { RunContext, VerificationCounts } from "./context.ts";
+import type { RunContext } from "./context.ts";
+import { describeFatal, fatalEnd, noVerifications, type VerificationCounts } from "./results.ts";
 import type { AddCandidate } from "./types.ts";
-import { failedEntry, fatalError, writeAhead, writeFinals } from "./write-ahead.ts";
+import { failedEntry, fatalError, type Ledger, writeAhead, writeFinals } from "./write-ahead.ts";
 
 /** Poll groups (one per batch with pending answers) still running before the next batch must wait. */
 const MAX_POLL_GROUPS = 32;
@@ -14,33 +15,81 @@ const MAX_POLL_GROUPS = 32;
 type Outcome = InstantlyOutcome<VerificationOutcome>;
 
 /**
+ * Why verification stopped. Out of credits: the wave's rows are left for the next run and the push
+ * goes on with candidates that need no verification. Circuit open: the API is failing, the push
+ * stops. Fatal: the run stops (a fatal answer, or a write that failed).
+ */
+export type VerifyStop =
+  | { kind: "out_of_credits" }
+  | { kind: "circuit_open" }
+  | { kind: "fatal"; error: string };
+
+export interface VerifyWaveResult {
+  /** The add action ids whose email passed verification and may be pushed. */
+  ok: Set<string>;
+  counts: VerificationCounts;
+  stop: VerifyStop | null;
+}
+
+/** The words a stop is reported with (warnings, the message of a row not attempted). */
+export function describeStop(stop: VerifyStop): string {
+  switch (stop.kind) {
+    case "out_of_credits":
+      return "out of verification credits";
+    case "circuit_open":
+      return "circuit open";
+    case "fatal":
+      return "the run stopped on a fatal error";
+  }
+}
+
+/** The stop an answer calls for, given the stop so far: a fatal answer wins, otherwise the first stop stays. */
+export function nextStop(current: VerifyStop | null, o: Outcome): VerifyStop | null {
+  if (o.status === "fatal") {
+    return current?.kind === "fatal" ? current : { kind: "fatal", error: describeFatal(fatalError(o)) };
+  }
+  if (current) return current;
+  if (o.status === "failed" && o.code === "out_of_credits") return { kind: "out_of_credits" };
+  if (o.status === "failed" && o.code === "circuit_open") return { kind: "circuit_open" };
+  return null;
+}
+
+/**
  * Verification of one push wave's rows that need it, in write-ahead batches of `batch.verify` rows.
  * Each batch's POSTs (which spend the credits) run concurrently through p-queue, and every answer,
  * `pending` ones included, is stored before the next batch is sent: a kill loses the credits of one
  * batch at most. A pending answer is then polled (GET, free) alongside the next batches instead of
  * holding them back, and its final result is stored when it comes (`pollGroup`). The client's rate
- * budget paces every request. Returns the add action ids whose email may be pushed.
+ * budget paces every request. Returns the add action ids whose email may be pushed, the counts, and
+ * why it stopped, if it did (what was done before a fatal stop is still counted).
  */
-export async function verifyWave(ctx: RunContext, rows: readonly AddCandidate[]): Promise<Set<string>> {
-  const ok = new Set<string>();
-  const state: WaveState = { ctx: { ...ctx, journal: serialJournal(ctx.journal) }, ok, polls: [] };
+export async function verifyWave(
+  ctx: RunContext,
+  ledger: Ledger,
+  rows: readonly AddCandidate[],
+): Promise<VerifyWaveResult> {
+  const state: WaveState = {
+    ctx,
+    ledger: { journal: serialJournal(ledger.journal), tally: ledger.tally },
+    ok: new Set(),
+    counts: noVerifications(),
+    polls: [],
+    stop: null,
+  };
   const queue = new PQueue({ concurrency: ctx.verifyConcurrency });
   try {
-    await startBatches(state, queue, rows);
-  } finally {
-    // Even when a write fails: no poll may still be writing once the run moves on.
-    await Promise.allSettled(state.polls);
+    try {
+      await startBatches(state, queue, rows);
+    } finally {
+      // Even when a write fails: no poll may still be writing once the run moves on.
+      await Promise.allSettled(state.polls);
+    }
+    // All settled above; this only rethrows a poll group's failed write.
+    await Promise.all(state.polls);
+  } catch (error) {
+    return { ok: state.ok, counts: state.counts, stop: fatalEnd(error) };
   }
-  // All settled above; this only rethrows a poll group's failed write.
-  await Promise.all(state.polls);
-  if (state.fatal) throw fatalError(state.fatal);
-  if (state.stop) {
-    ctx.warnings.push(`verification stopped: ${state.stop}`);
-    // Out of credits: go on with candidates that need no verification. Circuit open: stop pushing.
-    if (state.stop === "out of verification credits") ctx.progress.verificationStopped = true;
-    else ctx.progress.stopPush = true;
-  }
-  return ok;
+  return { ok: state.ok, counts: state.counts, stop: state.stop };
 }
 
 async function startBatches(state: WaveState, queue: PQueue, rows: readonly AddCandidate[]): Promise<void> {
@@ -55,13 +104,13 @@ async function startBatches(state: WaveState, queue: PQueue, rows: readonly AddC
     const addOf = new Map(batch.map((c) => [(c.verify as PlannedAction).action_id, c.action.action_id]));
     let started: Outcome[] = [];
     const { finals } = await writeAhead(
-      state.ctx,
+      state.ledger,
       actions,
       async () =>
         Promise.all(actions.map((action) => queue.add(() => startOne(state, action)) as Promise<Outcome>)),
       (o) => {
         if (o.status === "succeeded") started = o.value;
-        return startFinals(actions, o, ctx.progress.verification);
+        return startFinals(actions, o, state.counts);
       },
     );
     for (const f of finals) if (f.state === "succeeded") ok.add(addOf.get(f.action.action_id) as string);
@@ -75,17 +124,20 @@ async function startBatches(state: WaveState, queue: PQueue, rows: readonly AddC
       group.catch(() => undefined);
       state.polls.push(group);
     }
-    if (state.fatal) break;
+    // Set by the batch's answers while it ran (TypeScript cannot see that across the awaits).
+    if ((state.stop as VerifyStop | null)?.kind === "fatal") break;
   }
 }
 
+/** One wave's progress, moved forward by its batches and their poll groups (which finish concurrently). */
 interface WaveState {
-  /** The run's context with a journal that writes one append at a time (polls finish concurrently). */
   ctx: RunContext;
+  /** The phase's ledger with a journal that writes one append at a time. */
+  ledger: Ledger;
   ok: Set<string>;
+  counts: VerificationCounts;
   polls: Promise<void>[];
-  stop?: string;
-  fatal?: Outcome;
+  stop: VerifyStop | null;
 }
 
 /**
@@ -98,7 +150,7 @@ async function startOne(state: WaveState, action: PlannedAction): Promise<Outcom
       status: "failed",
       retryable: true,
       code: "not_attempted",
-      message: `not attempted: ${state.stop}`,
+      message: `not attempted: ${describeStop(state.stop)}`,
     };
   }
   const { writer } = state.ctx;
@@ -107,17 +159,8 @@ async function startOne(state: WaveState, action: PlannedAction): Promise<Outcom
       ? writer.resumeVerification(action.email)
       : writer.startVerification(action.email),
   );
-  noteStop(state, o);
+  state.stop = nextStop(state.stop, o);
   return o;
-}
-
-function noteStop(state: WaveState, o: Outcome): void {
-  if (o.status === "fatal") {
-    state.fatal ??= o;
-    state.stop = "the run stopped on a fatal error";
-  } else if (o.status === "failed" && o.code === "out_of_credits")
-    state.stop ??= "out of verification credits";
-  else if (o.status === "failed" && o.code === "circuit_open") state.stop ??= "circuit open";
 }
 
 /**
@@ -130,11 +173,11 @@ async function pollGroup(
   pending: { action: PlannedAction; started: VerificationOutcome }[],
   addOf: Map<string, string>,
 ): Promise<void> {
-  const { ctx } = state;
+  const { ctx, ledger } = state;
   const outcomes = await Promise.all(
     pending.map(async (p) => {
       const o = await settle(ctx.writer.awaitVerification(p.action.email, p.started));
-      noteStop(state, o);
+      state.stop = nextStop(state.stop, o);
       return o;
     }),
   );
@@ -147,14 +190,14 @@ async function pollGroup(
       finals.push(failedEntry(p.action, o));
       return;
     }
-    const final = classify(p.action, o.value, ctx.progress.verification);
+    const final = classify(p.action, o.value, state.counts);
     if (o.value.result !== "pending") {
       verifications.push({ email: p.action.email, result: o.value.result, creditsUsed: 0 });
     }
     finals.push(final);
   });
-  if (verifications.length > 0) await ctx.journal.verifications(verifications);
-  await writeFinals(ctx, finals);
+  if (verifications.length > 0) await ledger.journal.verifications(verifications);
+  await writeFinals(ledger, finals);
   for (const f of finals) if (f.state === "succeeded") state.ok.add(addOf.get(f.action.action_id) as string);
 }
 

@@ -2,8 +2,8 @@ import { ExitCode, UserError } from "../../core/errors.ts";
 import type { PlannedAction } from "../../core/plan.ts";
 import { type InstantlyOutcome, settle } from "../../instantly/index.ts";
 import { crashPoint } from "../crash-points.ts";
-import type { FinalEntry, VerificationRow } from "../journal.ts";
-import type { RunContext } from "./context.ts";
+import type { FinalEntry, Journal, VerificationRow } from "../journal.ts";
+import type { Tally } from "../tally.ts";
 
 /**
  * The one write-ahead sequence every operation uses (drain, block, verify, add):
@@ -15,6 +15,13 @@ import type { RunContext } from "./context.ts";
  * A kill anywhere leaves intents without finals at worst; the next pull settles them against what
  * Instantly holds. The crash tests kill the engine at each of these names.
  */
+
+/** Where a phase's rows go: the run's journal, and the phase's own tally of the final rows it wrote. */
+export interface Ledger {
+  journal: Journal;
+  tally: Tally;
+}
+
 export interface Settled {
   finals: FinalEntry[];
   /** verify only: results to store in email_verifications (credits already spent). */
@@ -22,26 +29,26 @@ export interface Settled {
 }
 
 export async function writeAhead<T>(
-  ctx: RunContext,
+  ledger: Ledger,
   actions: readonly PlannedAction[],
   call: () => Promise<T>,
   toFinals: (outcome: InstantlyOutcome<T>) => Settled,
 ): Promise<{ outcome: InstantlyOutcome<T>; finals: FinalEntry[] }> {
   crashPoint("apply.before-intents");
-  await ctx.journal.intents(actions);
+  await ledger.journal.intents(actions);
   crashPoint("apply.after-intents");
   const outcome = await settle(call());
   crashPoint("apply.after-call");
   const { finals, verifications } = toFinals(outcome);
-  if (verifications) await ctx.journal.verifications(verifications);
-  await writeFinals(ctx, finals);
+  if (verifications) await ledger.journal.verifications(verifications);
+  await writeFinals(ledger, finals);
   return { outcome, finals };
 }
 
 /** Final rows with no call behind them (a row dropped before its batch): written and counted. */
-export async function writeFinals(ctx: RunContext, finals: readonly FinalEntry[]): Promise<void> {
-  await ctx.journal.finals(finals);
-  for (const f of finals) ctx.tally.record(f);
+export async function writeFinals(ledger: Ledger, finals: readonly FinalEntry[]): Promise<void> {
+  await ledger.journal.finals(finals);
+  for (const f of finals) ledger.tally.record(f);
 }
 
 /** After a batch's finals are written: a fatal outcome aborts the run; a failed call stops the phase. */

@@ -1,8 +1,7 @@
 import { now } from "../../core/clock.ts";
-import { ExitCode, UserError } from "../../core/errors.ts";
+import { ExitCode } from "../../core/errors.ts";
 import { PLAN_VERSION } from "../../core/plan.ts";
 import { deriveRunStatus, exitCodeFor } from "../../core/run-status.ts";
-import { InstantlyFatalError, safeMessage } from "../../instantly/index.ts";
 import { crashPoint } from "../crash-points.ts";
 import type { RecordingJournal } from "../journal.ts";
 import { ciRunUrl } from "../run-id.ts";
@@ -10,20 +9,22 @@ import { writeRunRow } from "../run-record.ts";
 import { readDrainCounts, readEligibleCount } from "../warehouse-reads.ts";
 import type { Preflight, RunContext, RunInputs } from "./context.ts";
 import { buildCounts, buildReport } from "./report.ts";
+import { describeFatal, type RunTotals } from "./results.ts";
 import type { ApplyResult } from "./types.ts";
 
 /**
  * The end of every run, whatever happened: status from the final rows, the report, the plan (plan
- * mode), the final sync_runs row, then notifications (apply mode; they never fail the run).
+ * mode), the final sync_runs row. Notifications are the next step (notify.ts), not part of this one.
  */
-export async function finish(
+export async function recordRun(
   ctx: RunContext,
   inputs: RunInputs | undefined,
   pre: Preflight | undefined,
+  totals: RunTotals,
   fatal: string | undefined,
 ): Promise<ApplyResult> {
   const finishedAt = now();
-  const status = deriveRunStatus({ fatal: fatal !== undefined, states: ctx.tally.states() });
+  const status = deriveRunStatus({ fatal: fatal !== undefined, states: totals.tally.states() });
   // Reporting counts are a nicety here, never a reason to fail the run.
   const eligibleBefore = await readEligibleCount(ctx.warehouse).catch(() => undefined);
   const drainCounts = await readDrainCounts(ctx.warehouse).catch(() => undefined);
@@ -31,6 +32,7 @@ export async function finish(
     ctx,
     inputs,
     pre,
+    totals,
     status,
     finishedAt,
     fatal,
@@ -41,7 +43,7 @@ export async function finish(
   };
   const report = buildReport(results);
   const counts = buildCounts(results);
-  const capacity = ctx.progress.capacity;
+  const { capacity } = totals;
   const result: ApplyResult = {
     runId: ctx.runId,
     mode: ctx.mode,
@@ -49,7 +51,7 @@ export async function finish(
     exitCode: exitCodeFor(status),
     report,
     counts,
-    warnings: ctx.warnings,
+    warnings: totals.warnings,
     ...(fatal ? { error: fatal } : {}),
     ...(pre ? { guards: pre.guards } : {}),
     ...(capacity ? { capacity } : {}),
@@ -79,34 +81,21 @@ export async function finish(
       ciRunUrl: ciRunUrl(ctx.options.env),
     });
   } catch (error) {
-    ctx.warnings.push(`could not write the sync_runs row: ${describeFatal(error)}`);
-    if (status !== "failed") {
-      result.status = "failed";
-      result.exitCode = ExitCode.failed;
-    }
-  }
-  if (ctx.mode === "apply" && ctx.options.onReport) {
-    try {
-      ctx.warnings.push(
-        ...(await ctx.options.onReport(report, {
-          campaigns: pre?.campaigns ?? [],
-          health: pre?.health ?? [],
-        })),
-      );
-    } catch (error) {
-      ctx.warnings.push(`notification failed: ${describeFatal(error)}`);
-    }
+    const warning = `could not write the sync_runs row: ${describeFatal(error)}`;
+    return {
+      ...withWarnings(result, [warning]),
+      ...(status !== "failed" ? { status: "failed", exitCode: ExitCode.failed } : {}),
+    };
   }
   return result;
 }
 
-/** One line for a fatal error, free of secrets and PII. */
-export function describeFatal(error: unknown): string {
-  if (error instanceof InstantlyFatalError || error instanceof UserError) {
-    return safeMessage(error.hint ? `${error.message} (${error.hint})` : error.message, 1000);
-  }
-  return safeMessage(
-    error instanceof Error ? (error.message.split("\n")[0] ?? "error") : String(error),
-    1000,
-  );
+/**
+ * The result with warnings raised after the run row was built (the row keeps the ones it was written
+ * with); the result's counts carry the same list as its warnings.
+ */
+export function withWarnings(result: ApplyResult, more: readonly string[]): ApplyResult {
+  if (more.length === 0) return result;
+  const warnings = [...result.warnings, ...more];
+  return { ...result, warnings, counts: { ...result.counts, warnings } };
 }
