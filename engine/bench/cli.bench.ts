@@ -127,7 +127,9 @@ try {
     helpWalls.push(must("help", await run(process.execPath, [engineBin, "--help"])).wallMs);
     bareWalls.push(must("node -e 0", await run(process.execPath, ["-e", "0"])).wallMs);
   }
-  process.stderr.write(`  --help / node -e 0 interleaved: ${helpWalls.join(", ")} / ${bareWalls.join(", ")} ms\n`);
+  process.stderr.write(
+    `  --help / node -e 0 interleaved: ${helpWalls.join(", ")} / ${bareWalls.join(", ")} ms\n`,
+  );
   report(BENCH, "node -e 0 (the floor)", { median_ms: median(bareWalls) });
   report(BENCH, "--help ÷ node -e 0 (interleaved, target ≤ 3)", {
     help_median_ms: median(helpWalls),
