@@ -126,6 +126,15 @@ describe("sync message", () => {
     expect(text).toContain("• Success: 70/100 (70.0%)");
   });
 
+  it("without the SQL's figures (rpt_figures not built) it says n/a instead of computing them", () => {
+    const text = renderSyncMessage(sampleReport({ status: "succeeded" }), opts).text;
+    expect(text).toContain("⚪ Current: n/a / 24,000 leads (n/a utilized)");
+    expect(text).toContain("• Available capacity: ~n/a remaining");
+    expect(text).toContain("• Instantly: n/a");
+    expect(text).toContain("⏳ **Email Verification**");
+    expect(renderDrainMessage(sampleReport(), opts).text).not.toContain("Total protected");
+  });
+
   it("says so when no verification happened instead of inventing a rate", () => {
     const none = sampleReport({
       verification: {
