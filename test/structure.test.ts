@@ -241,7 +241,6 @@ describe("figures, drain-reason labels and emails have one home", () => {
 
   // Engine files that still normalise an email on their own, owned by other work: the list may only shrink.
   const EMAIL_NORMALISERS_ELSEWHERE = [
-    "explain/story.ts",
     "instantly/capacity-calls.ts",
     "local/generate.ts",
     "sync/apply/block.ts",
