@@ -54,7 +54,7 @@ export interface StatusReport {
     drainedSincePull: number;
     now: number;
     utilisationPct: number | null;
-    /** Apply runs since the pull with no final row (killed): their adds count once the next pull sees them. */
+    /** Apply runs since the pull with no final row (killed): only the adds their changelog confirmed are counted. */
     unfinishedRunsSincePull: number;
   } | null;
   campaigns: CampaignStatus[];
@@ -261,7 +261,7 @@ export function formatStatus(s: StatusReport): string[] {
     );
   if (inv && inv.unfinishedRunsSincePull > 0) {
     lines.push(
-      `              ${inv.unfinishedRunsSincePull} unfinished run(s) since the pull: their adds are counted by the next pull`,
+      `              ${inv.unfinishedRunsSincePull} unfinished run(s) since the pull: adds they left unconfirmed are counted by the next pull`,
     );
   }
   lines.push("", "campaigns:");
