@@ -34,11 +34,15 @@ const INTEREST = {
 /**
  * Drain reasons, in PRECEDENCE order (the first that applies labels the lead). `suppress`: the email
  * is never contacted again (int_suppression lists it). `block`: the engine also adds it to Instantly's
- * block list. `handoff`: a person should follow up (sales owns the conversation now).
+ * block list. `handoff`: a person should follow up (sales owns the conversation now). `label`: how the
+ * drain message names the reason; `messageOrder`: its line in the message's breakdown (the first five
+ * are always shown), read by the engine through engine/src/config/includes.ts drainReasonLabels.
  */
 const DRAIN_REASONS = [
   {
     code: "unsubscribed",
+    label: "🚫 Unsubscribed",
+    messageOrder: 4,
     suppress: true,
     block: true,
     handoff: false,
@@ -47,6 +51,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "bounced",
+    label: "⚠️ Hard bounced",
+    messageOrder: 3,
     suppress: true,
     block: false,
     handoff: false,
@@ -55,6 +61,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "wrong_person",
+    label: "👤 Wrong person",
+    messageOrder: 9,
     suppress: true,
     block: false,
     handoff: false,
@@ -63,6 +71,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "not_interested",
+    label: "🙅 Not interested",
+    messageOrder: 8,
     suppress: true,
     block: false,
     handoff: false,
@@ -71,6 +81,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "meeting_booked",
+    label: "📅 Meeting booked (handed off)",
+    messageOrder: 7,
     suppress: false,
     block: false,
     handoff: true,
@@ -79,6 +91,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "interested",
+    label: "🤝 Interested (handed off)",
+    messageOrder: 6,
     suppress: false,
     block: false,
     handoff: true,
@@ -87,6 +101,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "skipped",
+    label: "⏭️ Skipped by Instantly",
+    messageOrder: 11,
     suppress: false,
     block: false,
     handoff: false,
@@ -95,6 +111,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "replied",
+    label: "💬 Replied",
+    messageOrder: 2,
     suppress: false,
     block: false,
     handoff: true,
@@ -103,6 +121,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "completed",
+    label: "✅ Completed sequences",
+    messageOrder: 1,
     suppress: false,
     block: false,
     handoff: false,
@@ -111,6 +131,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "suppressed",
+    label: "🔒 Now in DNC",
+    messageOrder: 12,
     suppress: true,
     block: false,
     handoff: false,
@@ -119,6 +141,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "company_replied",
+    label: "🏢 Company replied",
+    messageOrder: 10,
     suppress: false,
     block: false,
     handoff: false,
@@ -127,6 +151,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "stuck",
+    label: "⏸️ Stuck (paused too long)",
+    messageOrder: 13,
     suppress: false,
     block: false,
     handoff: false,
@@ -136,6 +162,8 @@ const DRAIN_REASONS = [
   },
   {
     code: "stale",
+    label: `🕐 Stale (${config.contact.staleDays}+ days)`,
+    messageOrder: 5,
     suppress: false,
     block: false,
     handoff: false,

@@ -3,9 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import madge from "madge";
 import { describe, expect, it } from "vitest";
+import { drainReasonLabels } from "../engine/src/config/includes.ts";
 import { repoRoot } from "../engine/src/config/paths.ts";
+import { loadSettings } from "../engine/src/config/settings.ts";
+import { normaliseEmail, WHITESPACE_CODE_POINTS } from "../engine/src/core/email.ts";
 import type { CompiledGraph } from "../engine/src/dataform/graph.ts";
 import { compiledGraph } from "./setup/compiled-graph.ts";
+import { loadIncludes } from "./sql/includes.ts";
 import { configKeys } from "./sql/parity-lint.ts";
 
 /**
@@ -168,5 +172,122 @@ describe("states", () => {
     expect(UNTYPED_STATE.test("function f(op: string, state: string) {")).toBe(true);
     expect(UNTYPED_STATE.test("  state: string | null; // the lead's address")).toBe(false);
     expect(UNTYPED_STATE.test("  state: ActionStateName;")).toBe(false);
+  });
+});
+
+describe("figures, drain-reason labels and emails have one home", () => {
+  const sources = () =>
+    filesUnder(SRC)
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => ({ file: path.relative(SRC, f), text: readFileSync(f, "utf8") }));
+  /** Code lines only: a comment may name a figure's formula. */
+  const codeLines = (text: string) =>
+    text.split("\n").flatMap((line, i) => (/^\s*(\*|\/\/|\/\*)/.test(line) ? [] : [{ line, n: i + 1 }]));
+
+  // Each headline figure is defined once in SQL (definitions/reporting/rpt_figures.sqlx and the views it
+  // reads); engine/src only reads it. A division by the cap, a verified share or a Set of suppressed
+  // values in TypeScript is a second definition.
+  const FIGURE_FORMULAS: Array<[string, RegExp]> = [
+    ["division by the cap", /\/\s*\(?\s*(\w+\.)?(cap|inventory_cap|inventoryCap)\b/],
+    ["verified share", /\bverified\s*\)?\s*\/|percentOf\(\s*(\w+\.)?verified\b/],
+    ["inventory share", /\binventory\w*\s*\)?\s*\/\s*\(?\s*\w/i],
+  ];
+  const figureFindings = (files: Array<{ file: string; text: string }>) =>
+    files.flatMap(({ file, text }) => [
+      ...codeLines(text).flatMap(({ line, n }) =>
+        FIGURE_FORMULAS.filter(([, re]) => re.test(line)).map(([what]) => `${file}:${n} ${what}`),
+      ),
+      // Counting suppressed values in memory (rpt_figures.suppression_size is the count).
+      ...(/new Set\b[^;]*;[\s\S]{0,300}?suppressed_value/.test(text)
+        ? [`${file} a Set of suppressed values`]
+        : []),
+    ]);
+
+  it("no headline figure is computed in engine/src outside its SQL definition", () => {
+    expect(figureFindings(sources().filter((s) => !s.file.startsWith("sandbox/")))).toEqual([]);
+  });
+
+  it("the figure check finds the formulas it forbids", () => {
+    const found = figureFindings([
+      { file: "a.ts", text: "const u = cap > 0 ? (inventoryAfter / cap) * 100 : 0;" },
+      { file: "b.ts", text: "const pct = Math.round((100 * held) / cap);" },
+      { file: "c.ts", text: "const r = (100 * verified) / checks;" },
+      { file: "d.ts", text: "return percentOf(v.verified, v.verified + v.invalid);" },
+      { file: "e.ts", text: "const values = new Set<string>();\nread(['suppressed_value']);" },
+      { file: "f.ts", text: "// inventory / cap, in a comment\nconst x = a / b;" },
+    ]);
+    expect(found.map((f) => f.split(/[: ]/)[0])).toEqual(["a.ts", "a.ts", "b.ts", "c.ts", "d.ts", "e.ts"]);
+  });
+
+  it("no drain-reason label is written in engine/src: they come from includes/rules.js", () => {
+    const settings = loadSettings({ projectDir: repoRoot() });
+    const labels = drainReasonLabels(settings.projectDir, settings.rawVars);
+    const codes = (loadIncludes()("rules").DRAIN_REASON_CODES as string[]).slice().sort();
+    // Every drain reason has its label, so no reason falls back to a label written elsewhere.
+    expect(labels.map((l) => l.code).sort()).toEqual(codes);
+    // The label up to a var's value ("🕐 Stale (" of "🕐 Stale (90+ days)").
+    const stems = labels.map((l) => l.label.replace(/\(?\d.*$/, "").trim());
+    const found = sources().flatMap(({ file, text }) =>
+      stems.filter((stem) => text.includes(stem)).map((stem) => `${file}: ${stem}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  // `x.trim().toLowerCase()`, or an email-named value lower-cased (`lead.email.toLowerCase()`, `(a ?? email ?? "").toLowerCase()`).
+  const EMAIL_LOWERCASE = [
+    /\??\.trim\(\)\??\.toLowerCase\(\)/,
+    /(email|bl_value)\w*["\s?)]*\.toLowerCase\(\)/i,
+  ];
+
+  // Engine files that still normalise an email on their own, owned by other work: the list may only shrink.
+  const EMAIL_NORMALISERS_ELSEWHERE = [
+    "instantly/capacity-calls.ts",
+    "local/generate.ts",
+    "sync/apply/block.ts",
+    "sync/pull-capacity.ts",
+  ];
+
+  const emailNormalisers = (files: Array<{ file: string; text: string }>) =>
+    files.flatMap(({ file, text }) => {
+      const lines = text.split("\n");
+      return codeLines(text)
+        .filter(({ line, n }) => {
+          // The line and the one above it (a function's name or its comment says it is an email).
+          const about = /email|bl_value/i.test(`${lines[n - 2] ?? ""}\n${line}`);
+          return (about && EMAIL_LOWERCASE[0]?.test(line)) || EMAIL_LOWERCASE[1]?.test(line);
+        })
+        .map(() => file);
+    });
+
+  it("emails are normalised by core/email.ts alone (lower-ASCII, as the rules do), never with toLowerCase", () => {
+    const found = emailNormalisers(
+      sources().filter((s) => !s.file.startsWith("sandbox/") && s.file !== "core/email.ts"),
+    );
+    expect([...new Set(found)].sort()).toEqual(EMAIL_NORMALISERS_ELSEWHERE);
+  });
+
+  it("the email check finds the normalisers it forbids, and not other lower-casing", () => {
+    const found = emailNormalisers([
+      {
+        file: "a.ts",
+        text: '/** Emails compare like the rules. */\nconst norm = (e) => (e ?? "").trim().toLowerCase();',
+      },
+      { file: "b.ts", text: "const e = email?.trim().toLowerCase();" },
+      { file: "c.ts", text: 'const x = (d.email_account ?? d.email ?? "").toLowerCase();' },
+      { file: "d.ts", text: 'const v = (value ?? "duckdb").trim().toLowerCase();' },
+      { file: "e.ts", text: "const id = campaign.id.toLowerCase(); // joined to norm(lead.email) later" },
+    ]);
+    expect(found).toEqual(["a.ts", "b.ts", "c.ts"]);
+  });
+
+  it("core/email.ts strips the whitespace includes/sql.js trims and lower-cases A-Z only", () => {
+    const sqlIncludes = loadIncludes({ dialect: "duckdb" })("sql");
+    expect([...WHITESPACE_CODE_POINTS]).toEqual(sqlIncludes.WHITESPACE_CODE_POINTS);
+    expect(normaliseEmail("\u00a0 Ann.Lee@Example.COM\u3000\t")).toBe("ann.lee@example.com");
+    // toLowerCase would fold these; the SQL's lowerAscii leaves them.
+    expect(normaliseEmail("ÉLISE@CAFÉ.FR")).toBe("Élise@cafÉ.fr");
+    expect(normaliseEmail("K\u212Aelvin@x.io")).toBe("k\u212Aelvin@x.io");
+    expect(normaliseEmail("\ufeffa@b.co")).toBe("\ufeffa@b.co");
+    expect(normaliseEmail(null)).toBe("");
   });
 });

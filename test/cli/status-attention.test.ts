@@ -49,6 +49,11 @@ describe("engine status: needs attention first", () => {
       );
       expect(lines).toContain("latest pull   none yet (run `engine pull`)");
       expect(lines).toContain("action tables not built yet (run `engine pull`, then the transform)");
+      // Inventory and suppression are rpt_figures' (the SQL's one definition): unknown, not computed here.
+      expect(lines).toContain(
+        "inventory     unknown, rpt_figures not built yet (run `engine pull`, then the transform)",
+      );
+      expect(lines).toContain("suppressed values: unknown (run `engine pull`, then the transform)");
       expect(lines.join("\n")).not.toContain("(run the transform)");
     } finally {
       await warehouse.close();

@@ -17,7 +17,7 @@ import { notifyRun } from "../../engine/src/notify/notify.ts";
 import { startNotifySink } from "../../engine/src/sandbox/notify-sink.ts";
 import { ensureContract, openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";
-import { sampleReport } from "./fixtures.ts";
+import { figuresAsSqlWould, sampleReport } from "./fixtures.ts";
 
 const settings = loadSettings({ projectDir: repoRoot() });
 const T0 = new Date("2025-01-15T12:00:00Z").getTime();
@@ -71,7 +71,13 @@ describe("alert evaluation (pure)", () => {
   it("raises once, stays quiet while it holds, clears once; unmeasured keeps state", () => {
     const state = new Map<string, AlertState>();
     const apply = (report: RunReport, campaignHealth?: CampaignBounce[]) => {
-      const t = evaluateAlerts(state, measureAlerts(report, campaignHealth ? { campaignHealth } : {}));
+      const t = evaluateAlerts(
+        state,
+        measureAlerts(report, {
+          figures: figuresAsSqlWould(report),
+          ...(campaignHealth ? { campaignHealth } : {}),
+        }),
+      );
       for (const x of t) state.set(x.key, { key: x.key, state: x.state, value: null, at: report.finishedAt });
       return t.map((x) => `${x.key}:${x.state}`);
     };
@@ -98,7 +104,9 @@ describe("alert evaluation (pure)", () => {
     expect(() =>
       loadSettings({ projectDir: repoRoot(), overrides: { alert_bounce_max_pct: "two" } }),
     ).toThrow('vars.alert_bounce_max_pct must be a number >= 0, got "two"');
-    const keys = measureAlerts(runAt(1, 0), { thresholds: t }).map((m) => m.key);
+    const keys = measureAlerts(runAt(1, 0), { thresholds: t, figures: figuresAsSqlWould(runAt(1, 0)) }).map(
+      (m) => m.key,
+    );
     expect(keys).toContain("capacity_50");
   });
 });
@@ -178,6 +186,7 @@ describe("alert state in the warehouse across runs", () => {
       try {
         await ensureContract(wh.conn, settings);
         const result = await notifyRun(step.report, {
+          figures: figuresAsSqlWould(step.report),
           notifier: createNotifier({}, { write: (t) => printed.push(t) }),
           alertStore: createDuckDbAlertStore(wh.conn, settings.vars.ops_dataset),
           ...(step.health ? { campaignHealth: step.health } : {}),
@@ -240,6 +249,7 @@ describe("alert state in the warehouse across runs", () => {
         retry: { baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 1_000 },
       });
       const first = await notifyRun(runAt(1, 0, { inventory: 20_000 }), {
+        figures: figuresAsSqlWould(runAt(1, 0, { inventory: 20_000 })),
         notifier: dead,
         alertStore: store,
       });
@@ -251,6 +261,7 @@ describe("alert state in the warehouse across runs", () => {
       expect((await store.load()).size).toBe(0);
       const out: string[] = [];
       const second = await notifyRun(runAt(2, 1, { inventory: 20_000 }), {
+        figures: figuresAsSqlWould(runAt(2, 1, { inventory: 20_000 })),
         notifier: createNotifier({}, { write: (t) => out.push(t) }),
         alertStore: store,
       });
@@ -268,9 +279,21 @@ describe("alert state in the warehouse across runs", () => {
       await warehouse.ensureContract();
       const store = createWarehouseAlertStore(warehouse);
       const quiet = createNotifier({}, { write: () => {} });
-      const a = await notifyRun(runAt(1, 0, { inventory: 20_000 }), { notifier: quiet, alertStore: store });
-      const b = await notifyRun(runAt(2, 1, { inventory: 20_000 }), { notifier: quiet, alertStore: store });
-      const c = await notifyRun(runAt(3, 2), { notifier: quiet, alertStore: store });
+      const a = await notifyRun(runAt(1, 0, { inventory: 20_000 }), {
+        figures: figuresAsSqlWould(runAt(1, 0, { inventory: 20_000 })),
+        notifier: quiet,
+        alertStore: store,
+      });
+      const b = await notifyRun(runAt(2, 1, { inventory: 20_000 }), {
+        figures: figuresAsSqlWould(runAt(2, 1, { inventory: 20_000 })),
+        notifier: quiet,
+        alertStore: store,
+      });
+      const c = await notifyRun(runAt(3, 2), {
+        figures: figuresAsSqlWould(runAt(3, 2)),
+        notifier: quiet,
+        alertStore: store,
+      });
       expect([a, b, c].map((r) => r.alerts.map((x) => `${x.key}:${x.state}`))).toEqual([
         ["capacity_80:raised"],
         [],

@@ -1,4 +1,8 @@
+import { type DrainReasonLabel, drainReasonLabels } from "../../engine/src/config/includes.ts";
+import { repoRoot } from "../../engine/src/config/paths.ts";
+import { loadSettings } from "../../engine/src/config/settings.ts";
 import type { RunReport } from "../../engine/src/core/run-report.ts";
+import type { MessageFigures } from "../../engine/src/notify/report-figures.ts";
 
 /**
  * A fixed run shaped after the original notification examples: a drain of 166 leads and a push of 92,
@@ -93,4 +97,30 @@ export function hugeReport(): RunReport {
     error: "x".repeat(5000),
     status: "failed",
   };
+}
+
+/**
+ * The figures the SQL (rpt_figures, rpt_verification_runs) gives after a fixture run, as
+ * readMessageFigures returns them: the run's inventory after it against its cap, its verified over
+ * answered checks. A stand-in for the warehouse in these rendering tests; test/report/figures-agree.test.ts
+ * checks on a real warehouse that the messages show exactly the SQL's values.
+ */
+export function figuresAsSqlWould(report: RunReport): MessageFigures {
+  const { cap, inventoryAfter } = report.capacity;
+  const v = report.verification;
+  const answered = v.verified + v.invalid + v.catchAll;
+  return {
+    inventoryNow: inventoryAfter,
+    inventoryCap: cap,
+    capacityRemaining: Math.max(0, cap - inventoryAfter),
+    utilisationPct: cap > 0 ? (100 * inventoryAfter) / cap : inventoryAfter > 0 ? 100 : 0,
+    suppressionSize: report.blocklist.suppressedTotal ?? 0,
+    runVerificationSuccessPct: answered > 0 ? (100 * v.verified) / answered : null,
+  };
+}
+
+/** The drain reason labels of this repo's includes/rules.js, with stale_days 90 (as the seeds show it). */
+export function sampleReasonLabels(): DrainReasonLabel[] {
+  const settings = loadSettings({ projectDir: repoRoot(), overrides: { stale_days: "90" } });
+  return drainReasonLabels(settings.projectDir, settings.rawVars);
 }

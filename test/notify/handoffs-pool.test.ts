@@ -13,14 +13,14 @@ import { loadPoolFillForNotify } from "../../engine/src/notify/pool-alert.ts";
 import { renderDrainMessage, renderSyncMessage } from "../../engine/src/notify/render.ts";
 import type { AttentionItem } from "../../engine/src/report/attention.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";
-import { sampleReport } from "./fixtures.ts";
+import { figuresAsSqlWould, sampleReasonLabels, sampleReport } from "./fixtures.ts";
 
 /**
  * The drain message's hand-off block (rpt_handoffs counts for the run, no lead), the pool-running-dry
  * alert (rpt_attention's pool_fill row, once per state change) and the failed-run / plural papercuts.
  */
 const settings = loadSettings({ projectDir: repoRoot() });
-const opts = { timeZone: "UTC" };
+const opts = { timeZone: "UTC", reasonLabels: sampleReasonLabels() };
 
 async function openWarehouse(prefix: string): Promise<DuckDbWarehouse> {
   const file = path.join(mkdtempSync(path.join(tmpdir(), prefix)), "w.duckdb");
@@ -55,9 +55,16 @@ describe("hand-offs in the drain message", () => {
       handoffs: { total: 1, byReason: { meeting_booked: 1 } },
     });
     expect(one.text).toContain("• 1 lead handed off to sales this run (meeting booked 1)");
-    const none = renderDrainMessage(sampleReport(), { ...opts, handoffs: null });
+    const none = renderDrainMessage(sampleReport(), {
+      ...opts,
+      handoffs: null,
+      figures: figuresAsSqlWould(sampleReport()),
+    });
     expect(none.text).toContain("• Not counted: rpt_handoffs is not built yet (run `engine transform`)");
-    const absent = renderDrainMessage(sampleReport(), opts);
+    const absent = renderDrainMessage(sampleReport(), {
+      ...opts,
+      figures: figuresAsSqlWould(sampleReport()),
+    });
     expect(absent.text).not.toContain("Hand-offs");
   });
 
@@ -197,20 +204,25 @@ describe("papercuts: a failed run does not look green, one lead is singular", ()
       catchAll: 0,
       creditsUsed: 0,
     };
-    const m = renderSyncMessage(r, opts);
+    const m = renderSyncMessage(r, { ...opts, figures: figuresAsSqlWould(r) });
     expect(m.text).toContain("Cold Email Sync Failed");
     expect(m.text).toContain("❌ Current: 1,272 / 24,000 leads");
     expect(m.text).not.toContain("🟢");
     expect(m.text).toContain("❌ **Email Verification**\n• None: the run failed before verifying");
     expect(m.text).not.toContain("✅ **Email Verification**");
-    const ok = renderSyncMessage(sampleReport({ status: "succeeded" }), opts);
+    const ok = renderSyncMessage(sampleReport({ status: "succeeded" }), {
+      ...opts,
+      figures: figuresAsSqlWould(sampleReport({ status: "succeeded" })),
+    });
     expect(ok.text).toContain("🟢 Current: 1,272 / 24,000 leads");
   });
 
   it("a failed drain that deleted nothing shows ❌ on its deletion results", () => {
     const r = sampleReport({ status: "failed", error: "boom" });
     r.drain = { ...r.drain, attempted: 0, deleted: 0, failed: 0 };
-    expect(renderDrainMessage(r, opts).text).toContain("❌ **Deletion Results**");
+    expect(renderDrainMessage(r, { ...opts, figures: figuresAsSqlWould(r) }).text).toContain(
+      "❌ **Deletion Results**",
+    );
   });
 
   it("says 1 lead, not 1 leads", () => {
@@ -223,7 +235,7 @@ describe("papercuts: a failed run does not look green, one lead is singular", ()
     };
     r.verification = { ...r.verification, invalid: 1, catchAll: 0 };
     r.drain = { ...r.drain, analyzed: 1, kept: 1, identified: 1 };
-    const text = `${renderSyncMessage(r, opts).terminalText}\n${renderDrainMessage(r, opts).terminalText}`;
+    const text = `${renderSyncMessage(r, { ...opts, figures: figuresAsSqlWould(r) }).terminalText}\n${renderDrainMessage(r, { ...opts, figures: figuresAsSqlWould(r) }).terminalText}`;
     expect(text).not.toMatch(/\b1 leads\b/);
     for (const line of [
       "Added this run: +1 lead (1 slot)",

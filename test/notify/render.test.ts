@@ -6,9 +6,9 @@ import {
   renderSyncMessage,
   verificationEmoji,
 } from "../../engine/src/notify/render.ts";
-import { sampleReport } from "./fixtures.ts";
+import { figuresAsSqlWould, sampleReasonLabels, sampleReport } from "./fixtures.ts";
 
-const opts = { timeZone: "America/New_York", staleDays: 90 };
+const opts = { timeZone: "America/New_York", reasonLabels: sampleReasonLabels() };
 
 describe("formatting like the seeds", () => {
   it("formats counts, percentages and durations", () => {
@@ -37,7 +37,7 @@ describe("formatting like the seeds", () => {
 
 describe("sync message", () => {
   it("renders the seed layout from a fixed run", () => {
-    const m = renderSyncMessage(sampleReport(), opts);
+    const m = renderSyncMessage(sampleReport(), { ...opts, figures: figuresAsSqlWould(sampleReport()) });
     expect(m.title).toBe("Cold Email Sync Complete with Issues - 2:30 PM EST");
     expect(m.shortTitle).toBe("Cold Email Sync - 14:30 EST");
     expect(m.text).toMatchInlineSnapshot(`
@@ -75,10 +75,8 @@ describe("sync message", () => {
   });
 
   it("renders the terminal variant without markup", () => {
-    const m = renderSyncMessage(
-      sampleReport({ status: "succeeded", errorsByClass: {}, errorsByPhase: {} }),
-      opts,
-    );
+    const report = sampleReport({ status: "succeeded", errorsByClass: {}, errorsByPhase: {} });
+    const m = renderSyncMessage(report, { ...opts, figures: figuresAsSqlWould(report) });
     expect(m.terminalText).toMatchInlineSnapshot(`
       "🔄 Cold Email Sync Complete | 2:30 PM EST
 
@@ -122,10 +120,19 @@ describe("sync message", () => {
       },
       verification: { ...sampleReport().verification, verified: 70, invalid: 30, catchAll: 0 },
     });
-    const text = renderSyncMessage(busy, opts).text;
+    const text = renderSyncMessage(busy, { ...opts, figures: figuresAsSqlWould(busy) }).text;
     expect(text).toContain("🔴 Current: 21,700 / 24,000 leads (90.4% utilized)");
     expect(text).toContain("🚨 **Email Verification**");
     expect(text).toContain("• Success: 70/100 (70.0%)");
+  });
+
+  it("without the SQL's figures (rpt_figures not built) it says n/a instead of computing them", () => {
+    const text = renderSyncMessage(sampleReport({ status: "succeeded" }), opts).text;
+    expect(text).toContain("⚪ Current: n/a / 24,000 leads (n/a utilized)");
+    expect(text).toContain("• Available capacity: ~n/a remaining");
+    expect(text).toContain("• Instantly: n/a");
+    expect(text).toContain("⏳ **Email Verification**");
+    expect(renderDrainMessage(sampleReport(), opts).text).not.toContain("Total protected");
   });
 
   it("says so when no verification happened instead of inventing a rate", () => {
@@ -139,7 +146,7 @@ describe("sync message", () => {
         creditsUsed: 0,
       },
     });
-    const m = renderSyncMessage(none, opts);
+    const m = renderSyncMessage(none, { ...opts, figures: figuresAsSqlWould(none) });
     expect(m.text).toContain("• No verification needed this run");
     expect(
       (m.notificationData.verification_results as Record<string, unknown>).success_rate_percentage,
@@ -147,7 +154,10 @@ describe("sync message", () => {
   });
 
   it("never mentions classification accuracy or a 24-hour skip count", () => {
-    const all = [renderSyncMessage(sampleReport(), opts), renderDrainMessage(sampleReport(), opts)];
+    const all = [
+      renderSyncMessage(sampleReport(), { ...opts, figures: figuresAsSqlWould(sampleReport()) }),
+      renderDrainMessage(sampleReport(), { ...opts, figures: figuresAsSqlWould(sampleReport()) }),
+    ];
     for (const m of all) {
       const everything = JSON.stringify(m);
       expect(everything).not.toMatch(/accuracy/i);
@@ -158,7 +168,7 @@ describe("sync message", () => {
 
 describe("drain message", () => {
   it("renders the seed layout from a fixed run", () => {
-    const m = renderDrainMessage(sampleReport(), opts);
+    const m = renderDrainMessage(sampleReport(), { ...opts, figures: figuresAsSqlWould(sampleReport()) });
     expect(m.title).toBe("Cold Email Drain Complete with Issues - 2:30 PM EST");
     expect(m.text).toMatchInlineSnapshot(`
       "🧹 **Cold Email Drain Complete with Issues** | 2:30 PM EST
@@ -205,7 +215,7 @@ describe("drain message", () => {
       legacy_reason: 1,
       wrong_person: 0,
     };
-    const text = renderDrainMessage(r, opts).text;
+    const text = renderDrainMessage(r, { ...opts, figures: figuresAsSqlWould(r) }).text;
     expect(text).toContain("• 🤝 Interested (handed off): 3\n• 🏢 Company replied: 2\n• legacy_reason: 1");
     expect(text).not.toContain("Wrong person");
   });
@@ -283,7 +293,10 @@ const seedDrain = {
 
 describe("the original notification_data example", () => {
   it("sync: every seed field, same values for the seed's figures, documented differences only", () => {
-    const data = renderSyncMessage(sampleReport(), opts).notificationData;
+    const data = renderSyncMessage(sampleReport(), {
+      ...opts,
+      figures: figuresAsSqlWould(sampleReport()),
+    }).notificationData;
     const ours = keyPaths(data).sort();
     const seed = keyPaths(seedSync).sort();
     // risky → catch_all (Instantly's verification result name); run_id and status added.
@@ -309,7 +322,10 @@ describe("the original notification_data example", () => {
   });
 
   it("drain: every seed field except the unmeasured accuracy and the replaced 24-hour skip count", () => {
-    const data = renderDrainMessage(sampleReport(), opts).notificationData;
+    const data = renderDrainMessage(sampleReport(), {
+      ...opts,
+      figures: figuresAsSqlWould(sampleReport()),
+    }).notificationData;
     const ours = keyPaths(data).sort();
     const expected = [
       ...keyPaths(seedDrain).filter(

@@ -131,6 +131,7 @@ const trendRow = (campaign: string, name: string, segment: string, week: string,
 
 function reportData(): ReportData {
   const tables = {
+    figures: [],
     funnel: [],
     capacity: ["p1", "p2", "p3"].map((run, i) => ({
       run_id: run,

@@ -221,6 +221,10 @@ describe("prior states", () => {
     expect(mayHaveLanded(p("intent"))).toBe(true);
     expect(mayHaveLanded(p("skipped"))).toBe(false);
     expect(mayHaveLanded({ ...p("succeeded"), op: "drain" })).toBe(false);
+    // drain_queue's rule: an intent drain or block is queued again (its outcome is unknown, repeating is safe).
+    expect(isSettled({ ...p("intent"), op: "drain" })).toBe(false);
+    expect(isSettled({ ...p("intent"), op: "block" })).toBe(false);
+    expect(isSettled({ ...p("failed", { retryable: null }), op: "drain" })).toBe(false);
   });
 });
 

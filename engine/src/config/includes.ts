@@ -17,6 +17,25 @@ export function sequenceEndReasons(projectDir: string, vars: Record<string, stri
   return (rules.SEQUENCE_END_REASONS ?? []).map((r) => String(r.code));
 }
 
+/** A drain reason's label in the drain message, in message order (includes/rules.js DRAIN_REASONS). */
+export interface DrainReasonLabel {
+  code: string;
+  label: string;
+}
+
+/** The drain reasons' labels of the project's includes/rules.js, in message order; [] without rules.js. */
+export function drainReasonLabels(projectDir: string, vars: Record<string, string>): DrainReasonLabel[] {
+  const dir = path.join(projectDir, "includes");
+  if (!existsSync(path.join(dir, "rules.js"))) return [];
+  const rules = evaluateInclude(dir, "rules", { vars }) as {
+    DRAIN_REASONS?: Array<{ code?: unknown; label?: unknown; messageOrder?: unknown }>;
+  };
+  return (rules.DRAIN_REASONS ?? [])
+    .filter((r) => typeof r.label === "string")
+    .sort((a, b) => Number(a.messageOrder ?? Infinity) - Number(b.messageOrder ?? Infinity))
+    .map((r) => ({ code: String(r.code), label: String(r.label) }));
+}
+
 function evaluateInclude(dir: string, name: string, projectConfig: object): unknown {
   const cache = new Map<string, unknown>();
   const context = vm.createContext({ dataform: { projectConfig } });

@@ -24,12 +24,19 @@ export function isAmbiguousFailure(errorCode: string | null | undefined): boolea
   return AMBIGUOUS.has(errorCode) || /^http_(5\d\d|408)$/.test(errorCode);
 }
 
-/** Done for this pull: do not send it again (only clear, retryable failures are retried). */
+/**
+ * Done for this pull: not sent again. The drain_queue's rule, the safety rule, wins
+ * (definitions/outputs/drain_queue.sqlx queues an action again when it has no state, only an intent,
+ * or a failure not marked final): an intent is not settled, since its outcome is unknown and a drain
+ * or block is safe to repeat. The one exception is the add that may hold a slot (mayHaveLanded, the
+ * SQL's has_pending_add in definitions/intermediate/int_contact_history.sqlx): sending it again could
+ * overfill the cap, so it waits for the next pull.
+ */
 export function isSettled(prior: ActionState | undefined): boolean {
   if (!prior) return false;
-  if (prior.state !== "failed") return true; // succeeded, rejected, invalid, skipped — and intent (unknown)
-  if (prior.retryable === false) return true;
-  return prior.op === "add" && isAmbiguousFailure(prior.errorCode);
+  if (mayHaveLanded(prior)) return true;
+  if (prior.state === "intent") return false;
+  return prior.state !== "failed" || prior.retryable === false;
 }
 
 /** An add that holds (or may hold) a slot in Instantly although no pull has seen it yet. */

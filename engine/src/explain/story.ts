@@ -1,4 +1,5 @@
 import type { Settings } from "../config/settings.ts";
+import { normaliseEmail as rulesEmail } from "../core/email.ts";
 import { interestStatusName, leadStatusName } from "../core/instantly-codes.ts";
 import type { RelationRef, Row, Warehouse } from "../warehouse/port.ts";
 
@@ -52,9 +53,9 @@ export interface LeadStory {
 const iso = (v: unknown) =>
   v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v);
 
-/** `lower(trim(x))`, the lookup form of includes/rules.js normEmail. */
+/** The lookup form of includes/rules.js normEmail (core/email.ts). */
 export function normaliseEmail(input: string): string {
-  return input.trim().toLowerCase();
+  return rulesEmail(input);
 }
 
 export async function gatherLeadStory(

@@ -17,6 +17,8 @@
  * When the call was retried after an ambiguous failure (5xx/timeout/reset), a row reported as
  * "already in the workspace" may be our own first attempt, so it is `unconfirmed`, not `skipped`.
  */
+
+import { normaliseEmail as rulesEmail } from "../core/email.ts";
 import type { FinalState } from "../core/states.ts";
 import type { BulkAddResponse } from "./schemas.ts";
 
@@ -62,9 +64,9 @@ export function rowOutcome(index: number, status: BulkAddRowStatus, leadId?: str
   return out;
 }
 
-/** Lower-cased, trimmed email, or undefined when blank. */
+/** The rules' form of the email (core/email.ts), or undefined when blank. */
 export function normaliseEmail(email: string | null | undefined): string | undefined {
-  const e = email?.trim().toLowerCase();
+  const e = rulesEmail(email);
   return e ? e : undefined;
 }
 

@@ -5,7 +5,8 @@ import { formatClock, formatClock24, formatCount, formatPercent, percentOf, roun
 import type { MessageDoc, OutgoingMessage } from "./message.ts";
 import { type CampaignPacing, pacingLabel } from "./pacing.ts";
 import { measurePoolFill } from "./pool-alert.ts";
-import { toOutgoing, utilizationPct, verificationSuccessPct } from "./render.ts";
+import { toOutgoing } from "./render.ts";
+import type { MessageFigures } from "./report-figures.ts";
 
 /**
  * Alerts that mean something: each fires once when its condition starts and once when it clears
@@ -99,6 +100,8 @@ export interface MeasureInput {
   firstTouchDays?: number;
   /** rpt_attention's pool_fill row (absent: the pool-fill alert is not measured). */
   poolFill?: AttentionItem | null;
+  /** The SQL's figures after this run (absent or null: capacity and verification are not measured). */
+  figures?: MessageFigures | null;
 }
 
 /**
@@ -167,15 +170,16 @@ export function measureAlerts(report: RunReport, input: MeasureInput = {}): Aler
   const out: AlertMeasurement[] = [];
   const completed = report.status === "succeeded" || report.status === "partial";
 
-  const util = utilizationPct(report);
-  const capDetail = `Inventory ${formatCount(report.capacity.inventoryAfter)} / ${formatCount(report.capacity.cap)} leads (${formatPercent(util)} utilized)`;
+  const f = input.figures ?? null;
+  const util = f?.utilisationPct;
+  const capDetail = `Inventory ${f ? formatCount(f.inventoryNow) : "n/a"} / ${formatCount(f?.inventoryCap ?? report.capacity.cap)} leads (${formatPercent(util)} utilized)`;
   for (const [pct, level] of [
     [t.capacityWarnPct, "warning"],
     [t.capacityCriticalPct, "critical"],
   ] as const) {
     out.push({
       key: `capacity_${pct}`,
-      active: completed && report.capacity.cap > 0 ? util > pct : undefined,
+      active: completed && f && f.inventoryCap > 0 ? f.utilisationPct > pct : undefined,
       value: round1(util) ?? undefined,
       threshold: pct,
       level,
@@ -186,7 +190,7 @@ export function measureAlerts(report: RunReport, input: MeasureInput = {}): Aler
   }
 
   const v = report.verification;
-  const success = verificationSuccessPct(report);
+  const success = f?.runVerificationSuccessPct ?? undefined;
   out.push({
     key: "verification_success",
     active: completed && success !== undefined ? success < t.verificationMinPct : undefined,

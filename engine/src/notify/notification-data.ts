@@ -1,12 +1,6 @@
 import type { RunReport } from "../core/run-report.ts";
 import { percentOf, perMinute, round1 } from "./format.ts";
-import {
-  campaignLabel,
-  phaseErrors,
-  phaseMs,
-  utilizationPct,
-  verificationSuccessPct,
-} from "./report-figures.ts";
+import { campaignLabel, type MessageFigures, phaseErrors, phaseMs } from "./report-figures.ts";
 
 /**
  * The structured `notification_data` of the sync and drain messages: the fields Echo's transformer
@@ -28,7 +22,7 @@ function errorList(report: RunReport, errors: Record<string, number>): string[] 
  * entries are keyed `<segment>_campaign` (`smb_campaign`, `midsize_campaign`). Rates that
  * were not measured are null; `bigquery_eligible` keeps the name the transformer reads whatever the warehouse.
  */
-export function syncNotificationData(report: RunReport): Record<string, unknown> {
+export function syncNotificationData(report: RunReport, f: MessageFigures | null): Record<string, unknown> {
   const { capacity: cap, adds, verification: v } = report;
   const leadsProcessed: Record<string, unknown> = { total_attempted: adds.attempted };
   for (const c of adds.byCampaign) {
@@ -46,10 +40,10 @@ export function syncNotificationData(report: RunReport): Record<string, unknown>
     timestamp: report.finishedAt.toISOString(),
     duration_seconds: Math.round(ms / 100) / 10,
     capacity_status: {
-      current_inventory: cap.inventoryAfter,
-      max_capacity: cap.cap,
-      utilization_percentage: round1(utilizationPct(report)),
-      estimated_capacity_remaining: Math.max(0, cap.cap - cap.inventoryAfter),
+      current_inventory: f?.inventoryNow ?? null,
+      max_capacity: f?.inventoryCap ?? cap.cap,
+      utilization_percentage: round1(f?.utilisationPct),
+      estimated_capacity_remaining: f?.capacityRemaining ?? null,
     },
     leads_processed: leadsProcessed,
     verification_results: {
@@ -59,9 +53,9 @@ export function syncNotificationData(report: RunReport): Record<string, unknown>
       failed_reasons: { invalid: v.invalid, catch_all: v.catchAll },
       failed_disposition: v.failedDisposition,
       credits_used: v.creditsUsed,
-      success_rate_percentage: round1(verificationSuccessPct(report)),
+      success_rate_percentage: round1(f?.runVerificationSuccessPct ?? undefined),
     },
-    final_inventory: { instantly_total: cap.inventoryAfter, bigquery_eligible: cap.eligibleRemaining },
+    final_inventory: { instantly_total: f?.inventoryNow ?? null, bigquery_eligible: cap.eligibleRemaining },
     performance: {
       api_success_rate: round1(percentOf(report.api.succeeded, report.api.calls)),
       processing_rate_per_minute: round1(perMinute(adds.attempted, ms)),
@@ -79,7 +73,7 @@ const echoReasonKeys: Record<string, string> = { bounced: "bounced_hard", stale:
  * `leads_kept_in_sequence` (what we measure instead), no `classification_accuracy` (never measured),
  * and every other drain reason appears under its own code. Plus `run_id` and `status`.
  */
-export function drainNotificationData(report: RunReport): Record<string, unknown> {
+export function drainNotificationData(report: RunReport, f: MessageFigures | null): Record<string, unknown> {
   const d = report.drain;
   const classifications: Record<string, number> = {
     completed: 0,
@@ -111,7 +105,7 @@ export function drainNotificationData(report: RunReport): Record<string, unknown
     },
     dnc_updates: {
       new_unsubscribes: report.blocklist.added,
-      total_dnc_list: report.blocklist.suppressedTotal ?? null,
+      total_dnc_list: f?.suppressionSize ?? null,
     },
     inventory_impact: {
       leads_removed: d.deleted,

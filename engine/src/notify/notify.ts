@@ -1,3 +1,4 @@
+import type { DrainReasonLabel } from "../config/includes.ts";
 import type { RunReport } from "../core/run-report.ts";
 import type { AttentionItem } from "../report/attention.ts";
 import type { AlertStore } from "./alert-store.ts";
@@ -16,6 +17,7 @@ import type { CampaignPacing } from "./pacing.ts";
 import { redactText } from "./pii.ts";
 import type { DeliveryResult, Notifier } from "./port.ts";
 import { renderDrainMessage, renderSyncMessage } from "./render.ts";
+import type { MessageFigures } from "./report-figures.ts";
 
 /**
  * The one call the run loop makes at its end: render the drain message (if the drain phase ran),
@@ -38,8 +40,8 @@ export interface NotifyRunOptions {
   /** Wins over env. */
   timeZone?: string;
   thresholds?: Partial<AlertThresholds>;
-  /** `stale_days` var, for the drain message label. */
-  staleDays?: number;
+  /** Drain reason labels (includes/rules.js through config/includes.ts drainReasonLabels). */
+  reasonLabels?: readonly DrainReasonLabel[];
   /** int_send_capacity rows (null or absent: an older warehouse without the model — no block, no pacing alerts). */
   pacing?: readonly CampaignPacing[] | null;
   /** `pacing` var (default capacity): the capacity block is shown only when adds are paced by capacity. */
@@ -50,6 +52,8 @@ export interface NotifyRunOptions {
   handoffs?: RunHandoffs | null;
   /** rpt_attention's pool_fill row, for the pool-running-dry alert (absent: not measured). */
   poolFill?: AttentionItem | null;
+  /** rpt_figures and this run's rpt_verification_runs row, read after the run row was recorded (null: not built). */
+  figures?: MessageFigures | null;
 }
 
 export interface NotifyRunResult {
@@ -112,9 +116,10 @@ export async function notifyRun(report: RunReport, options: NotifyRunOptions): P
     const pacingMode = options.pacingMode ?? "capacity";
     const renderOptions = {
       timeZone,
-      ...(options.staleDays ? { staleDays: options.staleDays } : {}),
+      ...(options.reasonLabels ? { reasonLabels: options.reasonLabels } : {}),
       ...(options.pacing && pacingMode === "capacity" ? { pacing: options.pacing } : {}),
       ...(options.handoffs !== undefined ? { handoffs: options.handoffs } : {}),
+      figures: options.figures ?? null,
     };
     if (report.phases.drain) await deliver(renderDrainMessage(report, renderOptions));
     if (report.phases.push) await deliver(renderSyncMessage(report, renderOptions));
@@ -136,6 +141,7 @@ export async function notifyRun(report: RunReport, options: NotifyRunOptions): P
       ...(options.pacing ? { pacing: options.pacing, pacingMode } : {}),
       ...(options.firstTouchDays !== undefined ? { firstTouchDays: options.firstTouchDays } : {}),
       ...(options.poolFill !== undefined ? { poolFill: options.poolFill } : {}),
+      figures: options.figures ?? null,
     });
     result.alerts = evaluateAlerts(previous, measurements);
     const sent: Array<AlertTransition & { message: string }> = [];

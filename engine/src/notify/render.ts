@@ -1,3 +1,4 @@
+import type { DrainReasonLabel } from "../config/includes.ts";
 import { escapeEchoMarkdown, escapeSlackMrkdwn } from "../core/escape.ts";
 import type { RunReport } from "../core/run-report.ts";
 import { renderSlackPayload } from "./blocks.ts";
@@ -16,16 +17,8 @@ import { handoffData, handoffSection, type RunHandoffs } from "./handoffs.ts";
 import type { MessageDoc, MessageSection, OutgoingMessage } from "./message.ts";
 import { drainNotificationData, syncNotificationData } from "./notification-data.ts";
 import { type CampaignPacing, pacingData, pacingSection } from "./pacing.ts";
-import {
-  campaignLabel,
-  phaseErrors,
-  phaseMs,
-  utilizationPct,
-  verificationSuccessPct,
-} from "./report-figures.ts";
+import { campaignLabel, type MessageFigures, phaseErrors, phaseMs } from "./report-figures.ts";
 import { renderText } from "./text.ts";
-
-export { utilizationPct, verificationSuccessPct } from "./report-figures.ts";
 
 /**
  * Run messages from a RunReport, laid out like the messages the team receives today (the examples
@@ -37,12 +30,14 @@ export { utilizationPct, verificationSuccessPct } from "./report-figures.ts";
 export interface RenderOptions {
   /** IANA zone for the clock label ("2:30 PM EST"). */
   timeZone: string;
-  /** `stale_days` var, for the "Stale (90+ days)" label. */
-  staleDays?: number;
+  /** Drain reason labels in message order (includes/rules.js, config/includes.ts drainReasonLabels); absent: codes. */
+  reasonLabels?: readonly DrainReasonLabel[];
   /** int_send_capacity rows for the capacity block (given only when `pacing` is `capacity`). */
   pacing?: readonly CampaignPacing[];
   /** This run's hand-offs from rpt_handoffs (null: the view is not built; absent: not shown). */
   handoffs?: RunHandoffs | null;
+  /** The SQL's figures after this run (rpt_figures, rpt_verification_runs); absent or null: shown as n/a. */
+  figures?: MessageFigures | null;
 }
 
 /** Thresholds of the existing messages: 🟢 under 70 %, 🟡 under 90 %, 🔴 from 90 % (capacity utilisation). */
@@ -124,15 +119,17 @@ function performanceSection(report: RunReport, phase: "drain" | "push", processe
 /** The sync (push) message as a document. */
 export function syncDoc(report: RunReport, options: RenderOptions): MessageDoc {
   const { capacity: cap, adds, verification: v } = report;
-  const util = utilizationPct(report);
+  const f = options.figures ?? null;
+  const util = f?.utilisationPct;
   const sections: MessageSection[] = [];
+  // A failed run's figures are what it got to before it stopped: no green light on them.
+  const light = report.status === "failed" ? "❌" : util === undefined ? "⚪" : capacityEmoji(util);
   sections.push({
     emoji: "📊",
     heading: "Capacity Status",
     lines: [
-      // A failed run's figures are what it got to before it stopped: no green light on them.
-      `${report.status === "failed" ? "❌" : capacityEmoji(util)} Current: ${formatCount(cap.inventoryAfter)} / ${formatLeads(cap.cap)} (${formatPercent(util)} utilized)`,
-      `• Available capacity: ~${formatLeads(Math.max(0, cap.cap - cap.inventoryAfter))} remaining`,
+      `${light} Current: ${f ? formatCount(f.inventoryNow) : "n/a"} / ${formatLeads(f?.inventoryCap ?? cap.cap)} (${formatPercent(util)} utilized)`,
+      `• Available capacity: ~${f ? formatLeads(f.capacityRemaining) : "n/a"} remaining`,
       `• Added this run: +${formatLeads(adds.added)} (${formatCount(cap.slots)} ${cap.slots === 1 ? "slot" : "slots"})`,
     ],
   });
@@ -149,7 +146,7 @@ export function syncDoc(report: RunReport, options: RenderOptions): MessageDoc {
   const pacing = pacingSection(options.pacing ?? []);
   if (pacing) sections.push(pacing);
 
-  const success = verificationSuccessPct(report);
+  const success = f?.runVerificationSuccessPct ?? undefined;
   if (v.attempted === 0) {
     const failed = report.status === "failed";
     sections.push({
@@ -183,7 +180,7 @@ export function syncDoc(report: RunReport, options: RenderOptions): MessageDoc {
     emoji: "📦",
     heading: "Current Inventory",
     lines: [
-      `• Instantly: ${formatLeads(cap.inventoryAfter, "active")}`,
+      `• Instantly: ${f ? formatLeads(f.inventoryNow, "active") : "n/a"}`,
       `• Warehouse eligible: ${formatCount(cap.eligibleRemaining)} ready`,
     ],
   });
@@ -200,24 +197,7 @@ export function syncDoc(report: RunReport, options: RenderOptions): MessageDoc {
   };
 }
 
-/** Labels for drain reason codes (includes/rules.js); the first five are the existing messages' and always shown. */
-function reasonLabels(staleDays?: number): Array<[string, string]> {
-  return [
-    ["completed", "✅ Completed sequences"],
-    ["replied", "💬 Replied"],
-    ["bounced", "⚠️ Hard bounced"],
-    ["unsubscribed", "🚫 Unsubscribed"],
-    ["stale", staleDays ? `🕐 Stale (${staleDays}+ days)` : "🕐 Stale"],
-    ["interested", "🤝 Interested (handed off)"],
-    ["meeting_booked", "📅 Meeting booked (handed off)"],
-    ["not_interested", "🙅 Not interested"],
-    ["wrong_person", "👤 Wrong person"],
-    ["company_replied", "🏢 Company replied"],
-    ["skipped", "⏭️ Skipped by Instantly"],
-    ["suppressed", "🔒 Now in DNC"],
-    ["stuck", "⏸️ Stuck (paused too long)"],
-  ];
-}
+/** The first five labels (includes/rules.js messageOrder) are the existing messages' and always shown. */
 const ALWAYS_SHOWN_REASONS = 5;
 
 const optional = (section: MessageSection | undefined): MessageSection[] => (section ? [section] : []);
@@ -225,11 +205,11 @@ const optional = (section: MessageSection | undefined): MessageSection[] => (sec
 /** The drain message as a document. */
 export function drainDoc(report: RunReport, options: RenderOptions): MessageDoc {
   const d = report.drain;
-  const labels = reasonLabels(options.staleDays);
-  const known = new Set(labels.map(([code]) => code));
+  const labels = options.reasonLabels ?? [];
+  const known = new Set(labels.map((l) => l.code));
   const breakdown = labels
-    .filter(([code], i) => i < ALWAYS_SHOWN_REASONS || (d.byReason[code] ?? 0) > 0)
-    .map(([code, label]) => `• ${label}: ${formatCount(d.byReason[code] ?? 0)}`);
+    .filter((l, i) => i < ALWAYS_SHOWN_REASONS || (d.byReason[l.code] ?? 0) > 0)
+    .map((l) => `• ${l.label}: ${formatCount(d.byReason[l.code] ?? 0)}`);
   const others = Object.entries(d.byReason)
     .filter(([code, n]) => !known.has(code) && n > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
@@ -246,8 +226,8 @@ export function drainDoc(report: RunReport, options: RenderOptions): MessageDoc 
     `• New inventory: ${formatLeads(Math.max(0, report.capacity.inventoryBefore - d.deleted), "active")}`,
   );
   const dnc = [`• Added ${formatCount(report.blocklist.added)} new unsubscribes to the blocklist`];
-  if (report.blocklist.suppressedTotal !== undefined)
-    dnc.push(`• Total protected: ${formatCount(report.blocklist.suppressedTotal)} contacts`);
+  if (options.figures)
+    dnc.push(`• Total protected: ${formatCount(options.figures.suppressionSize)} contacts`);
 
   const sections: MessageSection[] = [
     {
@@ -324,7 +304,7 @@ export function renderSyncMessage(report: RunReport, options: RenderOptions): Ou
       shortTitle: `Cold Email Sync - ${formatClock24(report.finishedAt, options.timeZone)}`,
     },
     {
-      ...syncNotificationData(report),
+      ...syncNotificationData(report, options.figures ?? null),
       ...(options.pacing?.length ? { sending_capacity: pacingData(options.pacing) } : {}),
     },
   );
@@ -340,7 +320,7 @@ export function renderDrainMessage(report: RunReport, options: RenderOptions): O
       shortTitle: `Cold Email Drain - ${formatClock24(report.finishedAt, options.timeZone)}`,
     },
     {
-      ...drainNotificationData(report),
+      ...drainNotificationData(report, options.figures ?? null),
       ...(options.handoffs ? { handoffs: handoffData(options.handoffs) } : {}),
     },
   );

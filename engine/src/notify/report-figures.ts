@@ -1,17 +1,50 @@
 import type { RunReport } from "../core/run-report.ts";
-import { percentOf } from "./format.ts";
+import { type Figures, readFigures, readRunVerification } from "../report/figures.ts";
+import type { Warehouse } from "../warehouse/port.ts";
 
-/** Figures derived from a RunReport that the messages, the notification data and the alerts share. */
+/**
+ * The figures the run messages and alerts show, as the SQL defines them (rpt_figures and
+ * rpt_verification_runs), read after the run's sync_runs row was recorded so they include this run.
+ * No figure is computed here: null when the views are not built, and the messages then say "n/a".
+ */
+export type MessageFigures = Pick<
+  Figures,
+  "inventoryNow" | "inventoryCap" | "capacityRemaining" | "utilisationPct" | "suppressionSize"
+> & {
+  /** This run's verified over answered checks (rpt_verification_runs); null when none was answered. */
+  runVerificationSuccessPct: number | null;
+};
 
-export function utilizationPct(report: RunReport): number {
-  const { cap, inventoryAfter } = report.capacity;
-  return cap > 0 ? (inventoryAfter / cap) * 100 : inventoryAfter > 0 ? 100 : 0;
+export async function readMessageFigures(
+  warehouse: Warehouse,
+  runId: string,
+): Promise<MessageFigures | null> {
+  const figures = await readFigures(warehouse);
+  const run = await readRunVerification(warehouse, runId);
+  if (!figures || !run) return null;
+  return {
+    inventoryNow: figures.inventoryNow,
+    inventoryCap: figures.inventoryCap,
+    capacityRemaining: figures.capacityRemaining,
+    utilisationPct: figures.utilisationPct,
+    suppressionSize: figures.suppressionSize,
+    runVerificationSuccessPct: run.verificationSuccessPct,
+  };
 }
 
-/** Verified share of the verifications that got an answer (pending ones are not failures yet). */
-export function verificationSuccessPct(report: RunReport): number | undefined {
-  const v = report.verification;
-  return percentOf(v.verified, v.verified + v.invalid + v.catchAll);
+/** readMessageFigures for the end of a run: a read error becomes a warning, never a failed run. */
+export async function loadFiguresForNotify(
+  warehouse: Warehouse,
+  runId: string,
+): Promise<{ figures: MessageFigures | null; warning?: string }> {
+  try {
+    return { figures: await readMessageFigures(warehouse, runId) };
+  } catch (error) {
+    return {
+      figures: null,
+      warning: `figures skipped: cannot read rpt_figures (${error instanceof Error ? error.message.split("\n")[0] : "error"})`,
+    };
+  }
 }
 
 export function phaseMs(report: RunReport, phase: "drain" | "push"): number {

@@ -24,6 +24,7 @@ export const REPORT_RELATIONS = [
   { key: "attention", dataset: "reporting", name: "rpt_attention" },
   { key: "handoffs", dataset: "reporting", name: "rpt_handoffs_daily" },
   { key: "trends", dataset: "reporting", name: "rpt_campaign_trends" },
+  { key: "figures", dataset: "reporting", name: "rpt_figures" },
 ] as const satisfies ReadonlyArray<{ key: string; dataset: DatasetRole; name: string }>;
 
 export type ReportKey = (typeof REPORT_RELATIONS)[number]["key"];

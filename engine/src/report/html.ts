@@ -219,7 +219,7 @@ ${pageStyle()}
 ${attentionCard(data, esc)}
 <section class="kpis">
 ${kpis}
-</section>
+</section>${data.missing.includes("rpt_figures") ? `\n<p class="warn">rpt_figures does not exist yet: run <code>engine transform</code> (inventory, utilisation, verification, suppression and run counts show –).</p>` : ""}
 <div class="grid">
 ${CHARTS.map((c) => chartCard(c, data.missing)).join("\n")}
 ${trendCards(data, esc)}

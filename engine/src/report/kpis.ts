@@ -1,8 +1,10 @@
 import type { ReportData, ReportRow } from "./data.ts";
+import { type Figures, figuresFromRow } from "./figures.ts";
 
 /**
  * The headline figures at the top of the report, summed from the reporting views (the rules already
- * took the latest state per action, so nothing is counted twice here).
+ * took the latest state per action, so nothing is counted twice here). Inventory, utilisation,
+ * verification success, suppression size and run counts are rpt_figures' values, read as they are.
  */
 export interface Kpi {
   label: string;
@@ -15,21 +17,11 @@ const sum = (rows: ReportRow[], col: string) => rows.reduce((acc, r) => acc + n(
 const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
 
 export function computeKpis(data: ReportData): Kpi[] {
-  const { funnel, capacity, runs, verification, suppression, eligibility, handoffs } = data.tables;
+  const { funnel, eligibility, handoffs } = data.tables;
   const days = new Set(funnel.map((r) => String(r.day ?? "").slice(0, 10)).filter(Boolean));
-
-  const latestPull = [...capacity].sort((a, b) => String(b.pulled_at).localeCompare(String(a.pulled_at)))[0];
-  const held = latestPull ? n(latestPull.total_held) : 0;
-  const cap = latestPull ? n(latestPull.inventory_cap) : 0;
-
-  const applies = runs.filter((r) => r.mode === "apply");
-  const byStatus = (s: string) => applies.filter((r) => r.status === s).length;
-
-  const checks = sum(verification, "checks");
-  const verified = sum(
-    verification.filter((r) => r.result === "verified"),
-    "checks",
-  );
+  const row = data.tables.figures[0];
+  const f: Figures | null = row ? figuresFromRow(row) : null;
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? "–" : `${Math.round(v)} %`);
 
   return [
     {
@@ -50,18 +42,18 @@ export function computeKpis(data: ReportData): Kpi[] {
     },
     {
       label: "Inventory",
-      value: cap > 0 ? `${Math.round((100 * held) / cap)} %` : "–",
-      detail: `${fmt(held)} of cap ${fmt(cap)}`,
+      value: f && f.inventoryCap > 0 ? pct(f.utilisationPct) : "–",
+      detail: `${fmt(f?.inventoryNow ?? 0)} of cap ${fmt(f?.inventoryCap ?? 0)}`,
     },
     {
       label: "Apply runs",
-      value: fmt(applies.length),
-      detail: `${byStatus("succeeded")} succeeded · ${byStatus("partial")} partial · ${byStatus("failed")} failed`,
+      value: fmt(f?.applyRuns ?? 0),
+      detail: `${f?.applyRunsSucceeded ?? 0} succeeded · ${f?.applyRunsPartial ?? 0} partial · ${f?.applyRunsFailed ?? 0} failed`,
     },
     {
       label: "Verified",
-      value: checks > 0 ? `${Math.round((100 * verified) / checks)} %` : "–",
-      detail: `of ${fmt(checks)} checks`,
+      value: pct(f?.verificationSuccessPct),
+      detail: `of ${fmt(f?.answeredChecks ?? 0)} answered checks`,
     },
     {
       label: "Eligible now",
@@ -75,7 +67,7 @@ export function computeKpis(data: ReportData): Kpi[] {
     },
     {
       label: "Suppressed",
-      value: fmt(sum(suppression, "new_suppressions")),
+      value: f ? fmt(f.suppressionSize) : "–",
       detail: "never to be contacted",
     },
   ];

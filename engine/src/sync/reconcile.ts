@@ -1,13 +1,14 @@
 import { parseActionOp } from "../core/action-id.ts";
 import { isAmbiguousFailure } from "../core/action-state.ts";
+import { normaliseEmail } from "../core/email.ts";
 import { ExitCode, UserError } from "../core/errors.ts";
 import { makeAction, type PlannedAction } from "../core/plan.ts";
 import { collectPages, type InstantlyClient, settle } from "../instantly/index.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import type { FinalEntry } from "./journal.ts";
 
-/** Emails compare case- and space-insensitively, like the rules normalise them. */
-export const norm = (e: string | null | undefined) => (e ?? "").trim().toLowerCase();
+/** Emails compare as the rules normalise them (core/email.ts). */
+export const norm = normaliseEmail;
 
 export interface OpenAction {
   action: PlannedAction;

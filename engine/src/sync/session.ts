@@ -1,3 +1,4 @@
+import { drainReasonLabels } from "../config/includes.ts";
 import { loadSettings, parseVarsOverride, type Settings } from "../config/settings.ts";
 import type { RunReport } from "../core/run-report.ts";
 import { InstantlyClient, type InstantlyClientOptions } from "../instantly/index.ts";
@@ -7,6 +8,7 @@ import { loadHandoffsForNotify } from "../notify/handoffs.ts";
 import { notifyRun } from "../notify/notify.ts";
 import { loadPacingForNotify } from "../notify/pacing.ts";
 import { loadPoolFillForNotify } from "../notify/pool-alert.ts";
+import { loadFiguresForNotify } from "../notify/report-figures.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Warehouse } from "../warehouse/port.ts";
 import type { ReportContext } from "./apply/types.ts";
@@ -69,21 +71,26 @@ export function notifyHook(
     const pacing = await loadPacingForNotify(warehouse, names);
     const handoffs = await loadHandoffsForNotify(warehouse, report.runId);
     const pool = await loadPoolFillForNotify(warehouse);
+    // Read after apply recorded its sync_runs row, so the SQL's figures include this run.
+    const figures = await loadFiguresForNotify(warehouse, report.runId);
     const result = await notifyRun(report, {
       notifier: createNotifier(env, options.write ? { write: options.write } : {}),
       alertStore: createWarehouseAlertStore(warehouse),
       campaignHealth: context.health,
       lastSuccessAt: await readLastSuccessAt(warehouse, report.startedAt),
       env,
-      staleDays: settings.vars.stale_days,
+      reasonLabels: drainReasonLabels(settings.projectDir, settings.rawVars),
       thresholds: settings.alertThresholds,
       pacing: pacing.rows,
       pacingMode: settings.vars.pacing,
       firstTouchDays: settings.vars.first_touch_days,
       handoffs: handoffs.handoffs,
       poolFill: pool.fill,
+      figures: figures.figures,
     });
-    const loadWarnings = [pacing.warning, handoffs.warning, pool.warning].filter((w): w is string => !!w);
+    const loadWarnings = [pacing.warning, handoffs.warning, pool.warning, figures.warning].filter(
+      (w): w is string => !!w,
+    );
     return [...loadWarnings, ...result.warnings];
   };
 }

@@ -2,17 +2,20 @@ import type { Settings } from "../config/settings.ts";
 import { escapeTerminal } from "../core/escape.ts";
 import { campaignStatusName } from "../core/instantly-codes.ts";
 import { formatDuration, renderTable } from "../core/table.ts";
+import { round1 } from "../notify/format.ts";
 import { type CampaignPacing, noAddsReasonWords, readSendCapacity } from "../notify/pacing.ts";
 import { type AttentionItem, attentionBlock, readAttention } from "../report/attention.ts";
+import { readFigures, readInventoryNow } from "../report/figures.ts";
 import type { Row, Warehouse } from "../warehouse/port.ts";
 import { listRuns, type RunSummary } from "./run-history.ts";
 import { readAll, readLatestPull, readPushBudget } from "./warehouse-reads.ts";
 
 /**
  * `engine status`: where the pipeline stands, from the warehouse alone (no Instantly call). The
- * inventory is fresh: the latest pull's leads per campaign plus the adds and drains that apply runs
- * confirmed since (their sync_runs counts), so it is right straight after an apply, before the next
- * pull or transform. Campaign status codes are shown by name.
+ * inventory, utilisation and suppression size are the SQL's (rpt_inventory_now, rpt_figures): the
+ * latest pull's leads per campaign plus the adds and drains the changelog confirmed since, so they
+ * are right straight after an apply, before the next pull or transform. Campaign status codes are
+ * shown by name.
  */
 export interface CampaignStatus {
   campaign_id: string;
@@ -20,10 +23,11 @@ export interface CampaignStatus {
   segment: string;
   status: string | null;
   status_code: number | null;
-  leads_at_pull: number;
-  added_since_pull: number;
-  drained_since_pull: number;
-  leads_now: number;
+  /** rpt_inventory_now's figures; null when the view is not built yet. */
+  leads_at_pull: number | null;
+  added_since_pull: number | null;
+  drained_since_pull: number | null;
+  leads_now: number | null;
   cap_share_pct: number | null;
   bounce_rate_pct: number | null;
   is_bounce_blocked: boolean | null;
@@ -42,6 +46,7 @@ export interface StatusReport {
     activeInventory: number;
     slots: number;
   } | null;
+  /** rpt_figures' inventory (the SQL's one definition); null when the view is not built yet. */
   inventory: {
     cap: number;
     atPull: number;
@@ -49,9 +54,9 @@ export interface StatusReport {
     drainedSincePull: number;
     now: number;
     utilisationPct: number | null;
-    /** Apply runs since the pull with no final row (killed): their adds count once the next pull sees them. */
+    /** Apply runs since the pull with no final row (killed): only the adds their changelog confirmed are counted. */
     unfinishedRunsSincePull: number;
-  };
+  } | null;
   campaigns: CampaignStatus[];
   /**
    * int_send_capacity per campaign (the SQL's figures) and the `pacing` var; null when the model is not
@@ -86,25 +91,15 @@ export async function gatherStatus(
   const allRuns = await listRuns(warehouse, Number.MAX_SAFE_INTEGER);
   const pull = allRuns.find((r) => r.mode === "pull" && r.status === "succeeded");
   const since = pull ? allRuns.filter((r) => r.mode === "apply" && r.startedAt >= pull.startedAt) : [];
-  const perCampaign = (run: RunSummary | undefined, key: string) =>
-    (run?.counts?.[key] ?? {}) as Record<string, Record<string, number> | number>;
-  const atPull = perCampaign(pull, "leads_by_campaign") as Record<string, number>;
-  const confirmed = (campaign: string, field: string) =>
-    since.reduce(
-      (n, r) =>
-        n +
-        Number((perCampaign(r, "by_campaign")[campaign] as Record<string, number> | undefined)?.[field] ?? 0),
-      0,
-    );
-
   const health = await healthByCampaign(warehouse, pull?.runId);
-  const cap = settings.vars.inventory_cap;
+  // Inventory and utilisation are the SQL's (rpt_inventory_now, rpt_figures): read, not computed here.
+  const inventory = new Map(
+    ((await readInventoryNow(warehouse)) ?? []).map((r) => [String(r.campaign_id).toLowerCase(), r]),
+  );
+  const figures = await readFigures(warehouse);
   const campaigns: CampaignStatus[] = settings.segments.map((s) => {
     const h = health.get(s.campaignId);
-    const leadsAtPull = Number(atPull[s.campaignId] ?? 0);
-    const added = confirmed(s.campaignId, "add_succeeded");
-    const drained = confirmed(s.campaignId, "drain_succeeded");
-    const now = Math.max(0, leadsAtPull + added - drained);
+    const inv = inventory.get(s.campaignId);
     const code = numOrNull(h?.status);
     return {
       campaign_id: s.campaignId,
@@ -112,28 +107,29 @@ export async function gatherStatus(
       segment: s.name,
       status: campaignStatusName(code),
       status_code: code,
-      leads_at_pull: leadsAtPull,
-      added_since_pull: added,
-      drained_since_pull: drained,
-      leads_now: now,
-      cap_share_pct: cap > 0 ? Math.round((1000 * now) / cap) / 10 : null,
+      leads_at_pull: numOrNull(inv?.leads_at_pull),
+      added_since_pull: numOrNull(inv?.added_since_pull),
+      drained_since_pull: numOrNull(inv?.drained_since_pull),
+      leads_now: numOrNull(inv?.leads_now),
+      cap_share_pct: round1(numOrNull(inv?.cap_share_pct) ?? undefined),
       bounce_rate_pct: numOrNull(h?.bounce_rate_pct),
       is_bounce_blocked: h?.is_bounce_blocked === undefined ? null : Boolean(h.is_bounce_blocked),
     };
   });
-  const sum = (f: (c: CampaignStatus) => number) => campaigns.reduce((n, c) => n + f(c), 0);
   const report: StatusReport = {
     latestPull: await latestPull(warehouse, pull),
     actionTables: null,
-    inventory: {
-      cap,
-      atPull: sum((c) => c.leads_at_pull),
-      addedSincePull: sum((c) => c.added_since_pull),
-      drainedSincePull: sum((c) => c.drained_since_pull),
-      now: sum((c) => c.leads_now),
-      utilisationPct: cap > 0 ? Math.round((1000 * sum((c) => c.leads_now)) / cap) / 10 : null,
-      unfinishedRunsSincePull: since.filter((r) => r.finishedAt === null).length,
-    },
+    inventory: figures
+      ? {
+          cap: figures.inventoryCap,
+          atPull: figures.inventoryAtPull,
+          addedSincePull: figures.addedSincePull,
+          drainedSincePull: figures.drainedSincePull,
+          now: figures.inventoryNow,
+          utilisationPct: round1(figures.utilisationPct),
+          unfinishedRunsSincePull: since.filter((r) => r.finishedAt === null).length,
+        }
+      : null,
     campaigns,
     pacing: null,
     runs: allRuns.slice(0, lastRuns).map((r) => ({
@@ -145,7 +141,7 @@ export async function gatherStatus(
       error: r.error,
     })),
     openAlerts: await openAlerts(warehouse),
-    suppressed: null,
+    suppressed: figures?.suppressionSize ?? null,
     unresolvedActions: null,
   };
   if (await warehouse.exists({ dataset: "output", name: "push_budget" })) {
@@ -167,14 +163,6 @@ export async function gatherStatus(
     };
   }
   report.attention = await readAttention(warehouse);
-  const suppression = { dataset: "staging" as const, name: "int_suppression" };
-  if (await warehouse.exists(suppression)) {
-    const values = new Set<string>();
-    for await (const b of warehouse.read(suppression, { columns: ["suppressed_value"] })) {
-      for (const r of b) values.add(String(r.suppressed_value));
-    }
-    report.suppressed = values.size;
-  }
   const actions = { dataset: "staging" as const, name: "stg_sync_actions" };
   if (await warehouse.exists(actions)) {
     let n = 0;
@@ -266,12 +254,14 @@ export function formatStatus(s: StatusReport): string[] {
     );
   } else lines.push(`action tables not built yet (${next})`);
   const inv = s.inventory;
-  lines.push(
-    `inventory     ${inv.now.toLocaleString("en-US")} of cap ${inv.cap.toLocaleString("en-US")}${inv.utilisationPct === null ? "" : ` (${inv.utilisationPct} %)`}: ${inv.atPull} at the pull + ${inv.addedSincePull} added − ${inv.drainedSincePull} drained since`,
-  );
-  if (inv.unfinishedRunsSincePull > 0) {
+  if (!inv) lines.push(`inventory     unknown, rpt_figures not built yet (${next})`);
+  else
     lines.push(
-      `              ${inv.unfinishedRunsSincePull} unfinished run(s) since the pull: their adds are counted by the next pull`,
+      `inventory     ${inv.now.toLocaleString("en-US")} of cap ${inv.cap.toLocaleString("en-US")}${inv.utilisationPct === null ? "" : ` (${inv.utilisationPct} %)`}: ${inv.atPull} at the pull + ${inv.addedSincePull} added − ${inv.drainedSincePull} drained since`,
+    );
+  if (inv && inv.unfinishedRunsSincePull > 0) {
+    lines.push(
+      `              ${inv.unfinishedRunsSincePull} unfinished run(s) since the pull: adds they left unconfirmed are counted by the next pull`,
     );
   }
   lines.push("", "campaigns:");

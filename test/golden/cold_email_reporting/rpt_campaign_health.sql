@@ -18,6 +18,12 @@ held as (
 
 ),
 
+figures as (
+
+    select * from `cold-email-local.cold_email_reporting.rpt_figures`
+
+),
+
 joined as (
 
     select
@@ -51,7 +57,7 @@ final as (
         leads_held,
         24000 as inventory_cap,
         SAFE_DIVIDE(100.0 * leads_held, 24000) as cap_share_pct,
-        SAFE_DIVIDE(100.0 * sum(case when is_managed then leads_held else 0 end) over (), 24000) as total_utilisation_pct,
+        (select max(figures.utilisation_pct) from figures) as total_utilisation_pct,
         is_bounce_blocked
 
     from joined

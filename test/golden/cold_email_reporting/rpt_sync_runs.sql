@@ -14,6 +14,12 @@ actions as (
 
 ),
 
+verification as (
+
+    select * from `cold-email-local.cold_email_reporting.rpt_verification_runs`
+
+),
+
 per_run as (
 
     select
@@ -48,12 +54,17 @@ final as (
         coalesce(per_run.rejected, 0) as rejected,
         coalesce(per_run.failed, 0) as failed,
         coalesce(per_run.unresolved, 0) as unresolved,
+        coalesce(verification.verified_checks, 0) as verified_checks,
+        coalesce(verification.answered_checks, 0) as answered_checks,
+        verification.verification_success_pct,
         runs.error,
         runs.ci_run_url
 
     from runs
     left join per_run
         on runs.run_id = per_run.run_id
+    left join verification
+        on runs.run_id = verification.run_id
 
 )
 
