@@ -33,7 +33,7 @@ export function computeKpis(data: ReportData): Kpi[] {
     {
       label: "Real replies",
       value: fmt(sum(funnel, "replies")),
-      detail: `${fmt(sum(funnel, "bounces"))} bounces`,
+      detail: `${fmt(sum(funnel, "bounces"))} bounce${sum(funnel, "bounces") === 1 ? "" : "s"}`,
     },
     {
       label: "Hand-offs",
