@@ -6309,23 +6309,20 @@ create or replace table `cold-email-local.cold_email_staging.stg_lead_rows` as
 
 with
 
-raw_leads as (
 
-    select * from `cold-email-local.cold_email_raw.leads`
 
-),
-
+-- The raw table is read where it is used, not through one CTE: DuckDB materialises a CTE read twice,
+-- which copied all 1M raw rows on every run.
 hashed as (
 
     select
         raw_leads.*,
         FARM_FINGERPRINT(TO_JSON_STRING(raw_leads)) as row_hash
 
-    from raw_leads
+    from `cold-email-local.cold_email_raw.leads` as raw_leads
+
 
 ),
-
-
 
 picked as (
 
@@ -6339,7 +6336,6 @@ picked as (
         ) as row_in_hash
 
     from hashed
-
 
 ),
 
@@ -6420,10 +6416,12 @@ final as (
 
 select * from final;
 
--- ==== cold_email_staging.stg_leads (table, table) ====
+-- ==== cold_email_staging.stg_leads (table, incremental) ====
 -- depends on: cold_email_staging.stg_lead_rows
 -- task: statement
 create or replace table `cold-email-local.cold_email_staging.stg_leads` as
+
+
 
 
 with
@@ -6435,11 +6433,14 @@ lead_rows as (
 
 ),
 
+
+
 ranked as (
 
     select
         lead_rows.*,
         CAST(sum(lead_rows.raw_rows) over (partition by lead_rows.email_key) AS INT64) as source_rows,
+        bit_xor(lead_rows.row_hash) over (partition by lead_rows.email_key) as rows_fingerprint,
         row_number() over (
             partition by lead_rows.email_key
             order by
@@ -6465,9 +6466,10 @@ ranked as (
 
     from lead_rows
 
+
 ),
 
-final as (
+picked as (
 
     select
         email,
@@ -6487,10 +6489,18 @@ final as (
         source,
         updated_at,
         custom_variables,
-        source_rows
+        source_rows,
+        rows_fingerprint
 
     from ranked
     where row_in_email = 1
+
+),
+
+final as (
+
+    select * from picked
+
 
 )
 
