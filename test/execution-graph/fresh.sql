@@ -6458,7 +6458,7 @@ ranked as (
     select
         lead_rows.*,
         CAST(sum(lead_rows.raw_rows) over (partition by lead_rows.email_key) AS INT64) as source_rows,
-        bit_xor(lead_rows.row_hash) over (partition by lead_rows.email_key) as rows_fingerprint,
+        CAST(bit_xor(lead_rows.row_hash) over (partition by lead_rows.email_key) AS STRING) as rows_fingerprint,
         row_number() over (
             partition by lead_rows.email_key
             order by

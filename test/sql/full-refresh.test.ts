@@ -153,7 +153,7 @@ describe("full refresh = incremental", () => {
     // would leave: rows the incremental run must recompute from scratch, not keep.
     const person = "lead3@co3.com";
     await incremental.conn.run(
-      `update cold_email_staging.stg_leads set first_name = 'Stale', rows_fingerprint = rows_fingerprint + 1 where email = '${person}'`,
+      `update cold_email_staging.stg_leads set first_name = 'Stale', rows_fingerprint = 'stale' where email = '${person}'`,
     );
     await incremental.conn.run(
       `update cold_email_staging.int_lead_flags set is_free_mail = not is_free_mail, rules_version = 'older' where email = '${person}'`,
