@@ -171,6 +171,19 @@ function jsonExtractString(json, path) {
  * FARM_FINGERPRINT(TO_JSON_STRING(row)), DuckDB hash(row). Equal rows give equal values within one
  * engine; the values differ between engines, so compare them only within one warehouse.
  */
+/**
+ * A short fingerprint of a text, computed when the project compiles (FNV-1a, 32 bits, hex): stamped
+ * on rows an incremental model derives from rule SQL, so a change of the rules recomputes them.
+ */
+function textFingerprint(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
 function rowHash(alias) {
   return pick(`FARM_FINGERPRINT(TO_JSON_STRING(${alias}))`, `hash(${alias})`);
 }
@@ -372,6 +385,7 @@ module.exports = {
   regexpContains,
   md5Hex,
   rowHash,
+  textFingerprint,
   jsonValue,
   jsonExtractString,
   toJsonString,

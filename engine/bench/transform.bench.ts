@@ -87,6 +87,13 @@ async function transformCase(file: string, leads: number): Promise<void> {
   }
   const ranked = [...first.actions].sort((a, b) => b.ms - a.ms);
   const rankedChanged = [...changed.value.actions].sort((a, b) => b.ms - a.ms);
+  const rankedWarm = [...second.value.actions].sort((a, b) => b.ms - a.ms);
+  process.stderr.write(
+    `  slowest actions of the rerun with nothing changed: ${rankedWarm
+      .slice(0, 5)
+      .map((a) => `${a.name} (${a.type}) ${Math.round(a.ms)} ms`)
+      .join(", ")}\n`,
+  );
   process.stderr.write(
     `  slowest actions after 1 % changed: ${rankedChanged
       .slice(0, 5)

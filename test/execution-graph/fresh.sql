@@ -4655,18 +4655,28 @@ final as (
 
 select * from final;
 
--- ==== cold_email_staging.int_lead_flags (table, table) ====
+-- ==== cold_email_staging.int_lead_flags (table, incremental) ====
 -- depends on: cold_email_staging.stg_leads
 -- task: statement
 create or replace table `cold-email-local.cold_email_staging.int_lead_flags` as
+
+
+
+
 
 with
 
 leads as (
 
-    select * from `cold-email-local.cold_email_staging.stg_leads`
+    select
+        email,
+        domain
+
+    from `cold-email-local.cold_email_staging.stg_leads`
 
 ),
+
+
 
 parts as (
 
@@ -4675,11 +4685,11 @@ parts as (
         leads.domain,
         regexp_extract(leads.email, '^(.*)@[^@]*$') as local_part
 
-    from leads
+    from leads as leads
 
 ),
 
-final as (
+flagged as (
 
     select
         email,
@@ -4687,9 +4697,17 @@ final as (
         coalesce(length(email) <= 254 and REGEXP_CONTAINS(email, '^[a-z0-9_%+\'-]+(\\.[a-z0-9_%+\'-]+)*@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$'), false) as is_valid_email,
         coalesce(REGEXP_CONTAINS(local_part, '^(abuse|accounting|accounts|admin|administrator|billing|careers|contact|customercare|customerservice|enquiries|feedback|finance|hello|help|hostmaster|hr|info|inquiries|jobs|legal|mail|marketing|media|news|newsletter|no\\-reply|noc|noreply|office|orders|postmaster|press|privacy|sales|security|service|shop|store|support|team|webmaster)([._+-].*)?$'), false) as is_role_account,
         coalesce(domain in ('aol.com', 'gmail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'googlemail.com', 'hotmail.co.uk', 'hotmail.com', 'hotmail.fr', 'icloud.com', 'live.com', 'mac.com', 'mail.com', 'mail.ru', 'me.com', 'msn.com', 'outlook.com', 'proton.me', 'protonmail.com', 'qq.com', 'web.de', 'yahoo.co.uk', 'yahoo.com', 'yahoo.fr', 'yandex.com', 'yandex.ru', 'zoho.com'), false) as is_free_mail,
-        coalesce(domain in ('10minutemail.com', 'discard.email', 'dispostable.com', 'fakeinbox.com', 'getnada.com', 'guerrillamail.com', 'maildrop.cc', 'mailinator.com', 'mailnesia.com', 'mintemail.com', 'sharklasers.com', 'temp-mail.org', 'tempmail.com', 'throwawaymail.com', 'trashmail.com', 'yopmail.com'), false) as is_disposable
+        coalesce(domain in ('10minutemail.com', 'discard.email', 'dispostable.com', 'fakeinbox.com', 'getnada.com', 'guerrillamail.com', 'maildrop.cc', 'mailinator.com', 'mailnesia.com', 'mintemail.com', 'sharklasers.com', 'temp-mail.org', 'tempmail.com', 'throwawaymail.com', 'trashmail.com', 'yopmail.com'), false) as is_disposable,
+        '9f584ded' as rules_version
 
     from parts
+
+),
+
+final as (
+
+    select * from flagged
+
 
 )
 
@@ -6631,23 +6649,20 @@ create or replace table `cold-email-local.cold_email_staging.stg_lead_rows` as
 
 with
 
-raw_leads as (
 
-    select * from `cold-email-local.cold_email_raw.leads`
 
-),
-
+-- The raw table is read where it is used, not through one CTE: DuckDB materialises a CTE read twice,
+-- which copied all 1M raw rows on every run.
 hashed as (
 
     select
         raw_leads.*,
         FARM_FINGERPRINT(TO_JSON_STRING(raw_leads)) as row_hash
 
-    from raw_leads
+    from `cold-email-local.cold_email_raw.leads` as raw_leads
+
 
 ),
-
-
 
 picked as (
 
@@ -6661,7 +6676,6 @@ picked as (
         ) as row_in_hash
 
     from hashed
-
 
 ),
 
@@ -6742,10 +6756,12 @@ final as (
 
 select * from final;
 
--- ==== cold_email_staging.stg_leads (table, table) ====
+-- ==== cold_email_staging.stg_leads (table, incremental) ====
 -- depends on: cold_email_staging.stg_lead_rows
 -- task: statement
 create or replace table `cold-email-local.cold_email_staging.stg_leads` as
+
+
 
 
 with
@@ -6757,11 +6773,14 @@ lead_rows as (
 
 ),
 
+
+
 ranked as (
 
     select
         lead_rows.*,
         CAST(sum(lead_rows.raw_rows) over (partition by lead_rows.email_key) AS INT64) as source_rows,
+        CAST(bit_xor(lead_rows.row_hash) over (partition by lead_rows.email_key) AS STRING) as rows_fingerprint,
         row_number() over (
             partition by lead_rows.email_key
             order by
@@ -6787,9 +6806,10 @@ ranked as (
 
     from lead_rows
 
+
 ),
 
-final as (
+picked as (
 
     select
         email,
@@ -6809,10 +6829,18 @@ final as (
         source,
         updated_at,
         custom_variables,
-        source_rows
+        source_rows,
+        rows_fingerprint
 
     from ranked
     where row_in_email = 1
+
+),
+
+final as (
+
+    select * from picked
+
 
 )
 

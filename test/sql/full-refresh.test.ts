@@ -147,4 +147,23 @@ describe("full refresh = incremental", () => {
     await run(incremental);
     expect(await snapshot()).toEqual(before);
   }, 120_000);
+
+  it("re-picks a person whose fingerprint differs and re-flags an email flagged by other rules", async () => {
+    // What a run after an edit of includes/rules.js (a stale rules_version) or a lost stg_leads row
+    // would leave: rows the incremental run must recompute from scratch, not keep.
+    const person = "lead3@co3.com";
+    await incremental.conn.run(
+      `update cold_email_staging.stg_leads set first_name = 'Stale', rows_fingerprint = 'stale' where email = '${person}'`,
+    );
+    await incremental.conn.run(
+      `update cold_email_staging.int_lead_flags set is_free_mail = not is_free_mail, rules_version = 'older' where email = '${person}'`,
+    );
+    await incremental.conn.run(`delete from cold_email_staging.int_lead_flags where email = 'lead4@co4.com'`);
+    await run(incremental);
+    for (const table of ["stg_leads", "int_lead_flags"]) {
+      const a = await tableRows(incremental, "cold_email_staging", table);
+      const b = await tableRows(refreshed, "cold_email_staging", table);
+      expect(a, `${table} (repaired vs full refresh)`).toEqual(b);
+    }
+  }, 120_000);
 });

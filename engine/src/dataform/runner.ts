@@ -256,12 +256,23 @@ async function runIncremental(run: NodeRun): Promise<NodeOutcome> {
     // from) would see its own inserts. Stage the source first.
     const staged = quoteIdent(`merge_source_${node.target.name}`);
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${staged} AS\n${source}\n`);
-    const sql =
-      `MERGE INTO ${qualified(node.target)} AS T\nUSING ${staged} AS S\nON ${on}\n` +
-      `WHEN MATCHED THEN UPDATE SET ${set}\n` +
-      `WHEN NOT MATCHED THEN INSERT (${columns.map(quoteIdent).join(", ")}) ` +
-      `VALUES (${columns.map((c) => `S.${quoteIdent(c)}`).join(", ")})`;
-    rows = (await conn.run(sql)).rowsChanged;
+    const stagedRows = await oneRowPerKey(conn, staged, a.uniqueKey);
+    if (stagedRows !== undefined) {
+      // The same rows as the MERGE below when no two source rows share a key: DuckDB's UPDATE of
+      // every column of rows spread over a large table made the commit rewrite the table (20 s of a
+      // 1M-lead stg_lead_rows with 1 % changed); a delete and an append cost a fraction of a second.
+      await conn.run(`DELETE FROM ${qualified(node.target)} AS T\nUSING ${staged} AS S\nWHERE ${on}`);
+      const list = columns.map(quoteIdent).join(", ");
+      await conn.run(`INSERT INTO ${qualified(node.target)} (${list})\nSELECT ${list} FROM ${staged}`);
+      rows = stagedRows;
+    } else {
+      const sql =
+        `MERGE INTO ${qualified(node.target)} AS T\nUSING ${staged} AS S\nON ${on}\n` +
+        `WHEN MATCHED THEN UPDATE SET ${set}\n` +
+        `WHEN NOT MATCHED THEN INSERT (${columns.map(quoteIdent).join(", ")}) ` +
+        `VALUES (${columns.map((c) => `S.${quoteIdent(c)}`).join(", ")})`;
+      rows = (await conn.run(sql)).rowsChanged;
+    }
     await conn.run(`DROP TABLE ${staged}`);
     mode = "merge";
   } else {
@@ -273,6 +284,17 @@ async function runIncremental(run: NodeRun): Promise<NodeOutcome> {
   }
   await runAll(conn, a.incrementalPostOps, norm);
   return { details: { rows, mode } };
+}
+
+/** The staged merge source's row count when no two of its rows share a key, else undefined. */
+async function oneRowPerKey(conn: DuckDBConnection, staged: string, keys: string[]) {
+  const list = keys.map(quoteIdent).join(", ");
+  const reader = await conn.runAndReadAll(
+    `SELECT (SELECT count(*) FROM ${staged}) AS n,\n` +
+      `(SELECT count(*) FROM (SELECT ${list} FROM ${staged} GROUP BY ${list} HAVING count(*) > 1)) AS dup`,
+  );
+  const row = reader.getRowObjectsJS()[0] as { n: bigint; dup: bigint };
+  return Number(row.dup) === 0 ? Number(row.n) : undefined;
 }
 
 async function runAssertion(

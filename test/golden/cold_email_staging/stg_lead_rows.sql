@@ -1,22 +1,19 @@
 with
 
-raw_leads as (
 
-    select * from `cold-email-local.cold_email_raw.leads`
 
-),
-
+-- The raw table is read where it is used, not through one CTE: DuckDB materialises a CTE read twice,
+-- which copied all 1M raw rows on every run.
 hashed as (
 
     select
         raw_leads.*,
         FARM_FINGERPRINT(TO_JSON_STRING(raw_leads)) as row_hash
 
-    from raw_leads
+    from `cold-email-local.cold_email_raw.leads` as raw_leads
+    
 
 ),
-
-
 
 picked as (
 
@@ -30,7 +27,6 @@ picked as (
         ) as row_in_hash
 
     from hashed
-    
 
 ),
 

@@ -7,11 +7,14 @@ lead_rows as (
 
 ),
 
+
+
 ranked as (
 
     select
         lead_rows.*,
         CAST(sum(lead_rows.raw_rows) over (partition by lead_rows.email_key) AS INT64) as source_rows,
+        CAST(bit_xor(lead_rows.row_hash) over (partition by lead_rows.email_key) AS STRING) as rows_fingerprint,
         row_number() over (
             partition by lead_rows.email_key
             order by
@@ -36,10 +39,11 @@ ranked as (
         ) as row_in_email
 
     from lead_rows
+    
 
 ),
 
-final as (
+picked as (
 
     select
         email,
@@ -59,10 +63,18 @@ final as (
         source,
         updated_at,
         custom_variables,
-        source_rows
+        source_rows,
+        rows_fingerprint
 
     from ranked
     where row_in_email = 1
+
+),
+
+final as (
+
+    select * from picked
+    
 
 )
 
