@@ -221,9 +221,9 @@ describe("prior states", () => {
     expect(mayHaveLanded(p("intent"))).toBe(true);
     expect(mayHaveLanded(p("skipped"))).toBe(false);
     expect(mayHaveLanded({ ...p("succeeded"), op: "drain" })).toBe(false);
-    // drain_queue's rule: an intent drain or block is queued again (its outcome is unknown, repeating is safe).
-    expect(isSettled({ ...p("intent"), op: "drain" })).toBe(false);
-    expect(isSettled({ ...p("intent"), op: "block" })).toBe(false);
+    // Within a pull an intent waits for the next pull to settle it; a retryable failure is sent again.
+    expect(isSettled({ ...p("intent"), op: "drain" })).toBe(true);
+    expect(isSettled({ ...p("intent"), op: "block" })).toBe(true);
     expect(isSettled({ ...p("failed", { retryable: null }), op: "drain" })).toBe(false);
   });
 });

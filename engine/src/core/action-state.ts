@@ -25,18 +25,18 @@ export function isAmbiguousFailure(errorCode: string | null | undefined): boolea
 }
 
 /**
- * Done for this pull: not sent again. The drain_queue's rule, the safety rule, wins
- * (definitions/outputs/drain_queue.sqlx queues an action again when it has no state, only an intent,
- * or a failure not marked final): an intent is not settled, since its outcome is unknown and a drain
- * or block is safe to repeat. The one exception is the add that may hold a slot (mayHaveLanded, the
- * SQL's has_pending_add in definitions/intermediate/int_contact_history.sqlx): sending it again could
- * overfill the cap, so it waits for the next pull.
+ * Done for this pull: not sent again by a retry of the same pull's apply. An `intent` counts as done
+ * here: its outcome is unknown, and the next pull settles it against Instantly (sync/reconcile.ts);
+ * sending it again within the pull would stack a second intent on the first. After that pull, the
+ * transform's rule applies (definitions/outputs/drain_queue.sqlx queues again what is still unresolved
+ * or failed and retryable). Only clear, retryable failures are retried here, and never an add that may
+ * have landed (it may hold a slot: sending it again could overfill the cap).
  */
 export function isSettled(prior: ActionState | undefined): boolean {
   if (!prior) return false;
-  if (mayHaveLanded(prior)) return true;
-  if (prior.state === "intent") return false;
-  return prior.state !== "failed" || prior.retryable === false;
+  if (prior.state !== "failed") return true; // succeeded, rejected, invalid, skipped — and intent (unknown)
+  if (prior.retryable === false) return true;
+  return prior.op === "add" && isAmbiguousFailure(prior.errorCode);
 }
 
 /** An add that holds (or may hold) a slot in Instantly although no pull has seen it yet. */
