@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type DemoResult, runDemo } from "../../engine/src/local/demo.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DemoResult } from "../../engine/src/local/demo.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";
+import { pinnedDemo } from "../setup/pinned-demo.ts";
 
 /**
  * After a demo (sandbox, pull → transform → apply per day, the CLI's notify hook): each day's drain
@@ -17,19 +18,13 @@ describe("the drain message's hand-off count after a demo", () => {
   let demo: DemoResult;
 
   beforeAll(async () => {
-    // The demo's days end "today": pin today (Date only) so the outcome cannot depend on it.
-    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-03-09T15:00:00Z"), shouldAdvanceTime: true });
-    try {
-      demo = await runDemo({
-        leads: 800,
-        days: 4,
-        seed: 5,
-        warehouseFile: file,
-        write: (t) => printed.push(t),
-      });
-    } finally {
-      vi.useRealTimers();
-    }
+    demo = await pinnedDemo({
+      leads: 800,
+      days: 4,
+      seed: 5,
+      warehouseFile: file,
+      write: (t) => printed.push(t),
+    });
   }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type DemoResult, runDemo } from "../../engine/src/local/demo.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DemoResult } from "../../engine/src/local/demo.ts";
 import { createNotifier } from "../../engine/src/notify/create-notifier.ts";
 import { notifyRun } from "../../engine/src/notify/notify.ts";
 import { readMessageFigures } from "../../engine/src/notify/report-figures.ts";
@@ -10,6 +10,7 @@ import { readReportData } from "../../engine/src/report/data.ts";
 import { computeKpis } from "../../engine/src/report/kpis.ts";
 import { formatStatus, gatherStatus } from "../../engine/src/sync/status.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";
+import { pinnedDemo } from "../setup/pinned-demo.ts";
 
 /**
  * One warehouse, every reader: the Slack messages (as the demo's apply printed them, and their
@@ -28,19 +29,13 @@ const q = async (sql: string) =>
 const round1 = (v: unknown) => Math.round(Number(v) * 10) / 10;
 
 beforeAll(async () => {
-  // The demo's days end "today": pin today (Date only, still ticking) so the outcome cannot depend on it.
-  vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-03-09T15:00:00Z"), shouldAdvanceTime: true });
-  try {
-    demo = await runDemo({
-      leads: 2000,
-      days: 4,
-      seed: 5,
-      warehouseFile: file,
-      write: (t) => printed.push(t),
-    });
-  } finally {
-    vi.useRealTimers();
-  }
+  demo = await pinnedDemo({
+    leads: 2000,
+    days: 4,
+    seed: 5,
+    warehouseFile: file,
+    write: (t) => printed.push(t),
+  });
   warehouse = await DuckDbWarehouse.open(file, demo.settings);
 }, 600_000);
 

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type DemoResult, runDemo } from "../../engine/src/local/demo.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DemoResult } from "../../engine/src/local/demo.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";
+import { pinnedDemo } from "../setup/pinned-demo.ts";
 import {
   changelog,
   daysAgo,
@@ -171,13 +172,7 @@ describe("rpt_handoffs after a demo (sandbox, pull → transform → apply per d
     (await warehouse.conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
 
   beforeAll(async () => {
-    // The demo's days end "today": pin today (Date only) so the outcome cannot depend on it.
-    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-03-09T15:00:00Z"), shouldAdvanceTime: true });
-    try {
-      demo = await runDemo({ leads: 1200, days: 5, seed: 11, warehouseFile: file, write: () => {} });
-    } finally {
-      vi.useRealTimers();
-    }
+    demo = await pinnedDemo({ leads: 1200, days: 5, seed: 11, warehouseFile: file, write: () => {} });
     warehouse = await DuckDbWarehouse.open(file, demo.settings);
   }, 600_000);
 

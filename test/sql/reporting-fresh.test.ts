@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type DemoResult, runDemo } from "../../engine/src/local/demo.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DemoResult } from "../../engine/src/local/demo.ts";
 import { type ReportData, readReportData } from "../../engine/src/report/data.ts";
 import { computeKpis } from "../../engine/src/report/kpis.ts";
 import { DuckDbWarehouse } from "../../engine/src/warehouse/duckdb-warehouse.ts";
+import { pinnedDemo } from "../setup/pinned-demo.ts";
 
 /**
  * The report includes the run that just happened. The demo ends with an apply and writes its report
@@ -23,13 +24,7 @@ let warehouse: DuckDbWarehouse;
 const q = async <T>(sql: string) => (await warehouse.conn.runAndReadAll(sql)).getRowObjectsJS() as T[];
 
 beforeAll(async () => {
-  // The demo's days end "today": pin today (Date only, still ticking) so the outcome cannot depend on it.
-  vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-03-09T15:00:00Z"), shouldAdvanceTime: true });
-  try {
-    demo = await runDemo({ leads: 2000, days: 4, seed: 5, warehouseFile: file, write: () => {} });
-  } finally {
-    vi.useRealTimers();
-  }
+  demo = await pinnedDemo({ leads: 2000, days: 4, seed: 5, warehouseFile: file, write: () => {} });
   warehouse = await DuckDbWarehouse.open(file, demo.settings);
   // The report's own data, read the way `engine report` reads it.
   report = await readReportData(warehouse);
