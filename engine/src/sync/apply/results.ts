@@ -1,5 +1,6 @@
 import type { CapacityResult } from "../../core/capacity.ts";
 import { UserError } from "../../core/errors.ts";
+import type { RunReport } from "../../core/run-report.ts";
 import { InstantlyFatalError, safeMessage } from "../../instantly/index.ts";
 import { Tally } from "../tally.ts";
 import type { Phase } from "./types.ts";
@@ -22,14 +23,8 @@ export type PhaseEnd =
 
 export const COMPLETED: PhaseEnd = { kind: "completed" };
 
-export interface VerificationCounts {
-  attempted: number;
-  verified: number;
-  invalid: number;
-  catchAll: number;
-  pending: number;
-  creditsUsed: number;
-}
+/** A run's verification counts: the RunReport's, without the disposition text the report adds. */
+export type VerificationCounts = Omit<RunReport["verification"], "failedDisposition">;
 
 export const noVerifications = (): VerificationCounts => ({
   attempted: 0,
