@@ -97,7 +97,7 @@ describe("engine explain", () => {
     const json = JSON.parse((await engine(["explain", "INFO@role.com", "--json"])).stdout);
     expect(json).toMatchObject({ email: "info@role.com", verdict: "role_account" });
     const { stdout } = await engine(["explain", "finished@old.com"]);
-    expect(stdout).toMatch(/state: completed: sequence completed; cooling down until 2026-08-/);
+    expect(stdout).toMatch(/state: completed: sequence completed; cooling down until 2025-08-/);
     expect(stdout).toMatch(
       /^\s+cooling_down\s+FAIL\s+until .* after completed\s+← first rule that keeps it out$/m,
     );

@@ -198,6 +198,9 @@ export class World {
       HOME: process.env.HOME,
       TMPDIR: process.env.TMPDIR,
       NODE_OPTIONS: undefined,
+      // The machine's date and zone: under test/dates/at-dates.sh (libfaketime) every process of the
+      // run, these children and their DuckDB included, must see the same pinned date.
+      ...machineClockEnv(),
       INSTANTLY_BASE_URL: this.sandbox.url,
       INSTANTLY_API_KEY: this.sandbox.apiKey,
       ENGINE_WAREHOUSE: this.warehouseFile,
@@ -426,6 +429,14 @@ export function makeProject(dir: string, vars: Record<string, string>, settingsT
   for (const [key, value] of Object.entries(vars)) doc.setIn(["vars", key], value);
   writeFileSync(path.join(projectDir, "workflow_settings.yaml"), doc.toString());
   return projectDir;
+}
+
+/** TZ and libfaketime's variables, when set: what makes a child see the same date as this process. */
+function machineClockEnv(): Record<string, string | undefined> {
+  const names = ["TZ", "LD_PRELOAD", "FAKETIME", "DONT_FAKE_MONOTONIC"];
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => names.includes(name) || name.startsWith("FAKETIME_")),
+  );
 }
 
 /** Lines of a CLI result, for failure messages. */

@@ -97,7 +97,9 @@ export class HeadlessChromium {
         `--user-data-dir=${profile}`,
         "about:blank",
       ],
-      { stdio: ["ignore", "ignore", "pipe"] },
+      // Without libfaketime (test/dates/at-dates.sh): the report reads no clock, and its hooks in
+      // Chromium's many threads stalled page loads past the tests' timeouts at pinned dates.
+      { stdio: ["ignore", "ignore", "pipe"], env: withoutFakeClock(process.env) },
     );
     const browserWs = await new Promise<string>((resolve, reject) => {
       let err = "";
@@ -215,4 +217,14 @@ export class HeadlessChromium {
       console.warn(`could not remove Chromium's temp profile ${this.profile}: ${(error as Error).message}`);
     }
   }
+}
+
+/** The environment minus libfaketime's preload and settings. */
+function withoutFakeClock(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name, value]) =>
+        !name.startsWith("FAKETIME") && !(name === "LD_PRELOAD" && value?.includes("faketime")),
+    ),
+  );
 }

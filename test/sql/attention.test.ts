@@ -292,7 +292,7 @@ describe("rpt_campaign_trends", () => {
   it("rates each week's cohort of first emails by its outcomes, per campaign", async () => {
     await resetInputs(s);
     await leads(s, [{ email: "x@x.com" }]);
-    // AS_OF is Monday 2026-06-01: week 2026-05-25 (4 leads) and week 2026-05-18 (2 leads)
+    // AS_OF is Monday 2025-06-02: week 2025-05-26 (4 leads) and week 2025-05-19 (2 leads)
     const lead = (id: string, contactDaysAgo: number, extra: Record<string, unknown> = {}) => ({
       lead_id: id,
       email: `${id}@t.com`,
@@ -314,7 +314,7 @@ describe("rpt_campaign_trends", () => {
       s,
       `select * from "cold_email_reporting"."rpt_campaign_trends" order by campaign_id, week`,
     );
-    expect(AS_OF.slice(0, 10)).toBe("2026-06-01");
+    expect(AS_OF.slice(0, 10)).toBe("2025-06-02");
     expect(
       got.map((r) => [
         String(isoOf(r.week) ?? r.week).slice(0, 10),
@@ -328,8 +328,8 @@ describe("rpt_campaign_trends", () => {
         r.unsubscribed,
       ]),
     ).toEqual([
-      ["2026-05-18", SMB, "smb", 2, 1, 0, 0, 0, 0],
-      ["2026-05-25", SMB, "smb", 4, 2, 2, 1, 1, 1],
+      ["2025-05-19", SMB, "smb", 2, 1, 0, 0, 0, 0],
+      ["2025-05-26", SMB, "smb", 4, 2, 2, 1, 1, 1],
     ]);
     const [older, newer] = got;
     expect(older).toMatchObject({ reply_rate_pct: 50, positive_rate_pct: 0, bounce_rate_pct: 0 });

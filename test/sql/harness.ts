@@ -12,8 +12,13 @@ import { compiledGraph } from "../setup/compiled-graph.ts";
  * small hand-built fixtures, run the graph and read the outputs.
  */
 
-/** The "now" every scenario runs at. Fixtures are written relative to it with `daysAgo()`. */
-export const AS_OF = "2026-06-01T12:00:00.000Z";
+/**
+ * The "now" every scenario runs at (a Monday). Fixtures are written relative to it with `daysAgo()`.
+ * It is in the past on any machine: the engine refuses an as_of more than a day after its clock, and
+ * prune_snapshots never uses a "now" later than the warehouse's clock, so a future AS_OF would test
+ * another case on each date (test/dates/at-dates.sh runs the suite at several).
+ */
+export const AS_OF = "2025-06-02T12:00:00.000Z";
 export const SMB = "8c46e0c9-c1f9-4201-a8d6-6221bafeada6";
 export const MIDSIZE = "5ffbe8c3-dc0e-41e4-9999-48f00d2015df";
 export const OTHER_CAMPAIGN = "11111111-2222-3333-4444-555555555555";

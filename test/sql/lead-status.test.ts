@@ -43,7 +43,7 @@ describe("lead_status", () => {
     expect(st["done@seq2.com"]?.pending_drain_reason).toBe("completed");
     expect(pick("finished@old.com")).toMatchObject({ state: "completed", keptOut: "cooling_down" });
     expect(String(pick("finished@old.com")?.detail)).toMatch(
-      /^sequence completed; cooling down until 2026-08-/,
+      /^sequence completed; cooling down until 2025-08-/,
     );
     expect(pick("answered@old2.com")).toMatchObject({ state: "replied", keptOut: "cooling_down" });
     expect(pick("info@role.com")).toEqual({

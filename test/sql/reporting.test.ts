@@ -23,27 +23,27 @@ beforeAll(async () => {
     {
       run_id: "apply-1",
       mode: "apply",
-      started_at: "2026-05-31T10:00:00Z",
-      finished_at: "2026-05-31T10:02:00Z",
+      started_at: "2025-06-01T10:00:00Z",
+      finished_at: "2025-06-01T10:02:00Z",
       status: "partial",
     },
   ]);
   await changelog(s, [
     // An add written twice (at-least-once delivery) must count once.
-    { action_id: "a1", op: "add", email: "x@r1.com", state: "intent", recorded_at: "2026-05-31T10:00:10Z" },
+    { action_id: "a1", op: "add", email: "x@r1.com", state: "intent", recorded_at: "2025-06-01T10:00:10Z" },
     {
       action_id: "a1",
       op: "add",
       email: "x@r1.com",
       state: "succeeded",
-      recorded_at: "2026-05-31T10:00:20Z",
+      recorded_at: "2025-06-01T10:00:20Z",
     },
     {
       action_id: "a1",
       op: "add",
       email: "x@r1.com",
       state: "succeeded",
-      recorded_at: "2026-05-31T10:00:20Z",
+      recorded_at: "2025-06-01T10:00:20Z",
     },
     {
       action_id: "a2",
@@ -51,7 +51,7 @@ beforeAll(async () => {
       email: "y@r2.com",
       campaign_id: MIDSIZE,
       state: "rejected",
-      recorded_at: "2026-05-31T10:00:30Z",
+      recorded_at: "2025-06-01T10:00:30Z",
     },
     {
       action_id: "d1",
@@ -59,7 +59,7 @@ beforeAll(async () => {
       email: "z@r3.com",
       state: "succeeded",
       reason: "completed",
-      recorded_at: "2026-05-31T10:01:00Z",
+      recorded_at: "2025-06-01T10:01:00Z",
     },
     {
       action_id: "d2",
@@ -67,7 +67,7 @@ beforeAll(async () => {
       email: "w@r4.com",
       state: "succeeded",
       reason: "bounced",
-      recorded_at: "2026-05-31T10:01:00Z",
+      recorded_at: "2025-06-01T10:01:00Z",
     },
   ]);
   await insert(s, "cold_email_ops", "email_verifications", [
@@ -77,28 +77,28 @@ beforeAll(async () => {
       email: "p@r1.com",
       result: "pending",
       credits_used: 1,
-      verified_at: "2026-05-31T10:00:01Z",
+      verified_at: "2025-06-01T10:00:01Z",
     },
     {
       run_id: "apply-1",
       email: "p@r1.com",
       result: "verified",
       credits_used: 0,
-      verified_at: "2026-05-31T10:00:04Z",
+      verified_at: "2025-06-01T10:00:04Z",
     },
     {
       run_id: "apply-1",
       email: "x@r1.com",
       result: "verified",
       credits_used: 0.25,
-      verified_at: "2026-05-31T10:00:05Z",
+      verified_at: "2025-06-01T10:00:05Z",
     },
     {
       run_id: "apply-1",
       email: "q@r5.com",
       result: "invalid",
       credits_used: 0.25,
-      verified_at: "2026-05-31T10:00:06Z",
+      verified_at: "2025-06-01T10:00:06Z",
     },
   ]);
   await pull(s, "pull-1", [{ lead_id: "1", email: "held@r6.com", status: 1 }], daysAgo(0.5));
@@ -126,7 +126,7 @@ describe("reporting views", () => {
     const r = await rows(
       s,
       `select segment, added, drained, drained_completed, drained_bounced, bounces
-       from "cold_email_reporting"."rpt_daily_funnel" where day = date '2026-05-31' order by segment`,
+       from "cold_email_reporting"."rpt_daily_funnel" where day = date '2025-06-01' order by segment`,
     );
     expect(r).toEqual([
       { segment: "smb", added: 1, drained: 2, drained_completed: 1, drained_bounced: 1, bounces: 1 },

@@ -14,7 +14,7 @@ import { ensureContract, openDuckDb } from "../../engine/src/warehouse/duckdb.ts
 import { compiledGraph } from "../setup/compiled-graph.ts";
 
 const leads = Number(process.argv[2] ?? 300_000);
-const asOf = "2026-06-01T12:00:00Z";
+const asOf = "2025-06-02T12:00:00Z";
 const overrides = { dialect: "duckdb", as_of: asOf };
 const settings = loadSettings({ projectDir: repoRoot(), overrides });
 const t = () => performance.now();
