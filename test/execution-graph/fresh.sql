@@ -4713,10 +4713,10 @@ final as (
 
 select * from final;
 
--- ==== cold_email_staging.int_lead_scores (table, table) ====
+-- ==== cold_email_staging.int_lead_scores (table, view) ====
 -- depends on: cold_email_staging.stg_leads
 -- task: statement
-create or replace table `cold-email-local.cold_email_staging.int_lead_scores` as
+create or replace view `cold-email-local.cold_email_staging.int_lead_scores` as
 
 with
 
@@ -4768,10 +4768,10 @@ final as (
 
 select * from final;
 
--- ==== cold_email_staging.int_lead_segments (table, table) ====
+-- ==== cold_email_staging.int_lead_segments (table, view) ====
 -- depends on: cold_email_staging.stg_leads
 -- task: statement
-create or replace table `cold-email-local.cold_email_staging.int_lead_segments` as
+create or replace view `cold-email-local.cold_email_staging.int_lead_segments` as
 
 with
 
@@ -5461,7 +5461,8 @@ known_emails as (
         domain
     from leads
 
-    union distinct
+    -- union all: an email known twice matches twice, and variants keeps distinct rows (no 1M-row distinct).
+    union all
 
     select
         email,
