@@ -4540,6 +4540,8 @@ joined as (
         segments.segment,
         segments.campaign_id,
         scores.score,
+        segments.estimated_sales_yearly,
+        segments.updated_at,
         coalesce(email_suppression.reason, domain_suppression.reason) as suppression_reason,
         in_flight.email is not null as is_in_flight,
         email_cooldowns.cooldown_until as email_cooldown_until,
@@ -4618,6 +4620,8 @@ final as (
         segment,
         campaign_id,
         score,
+        estimated_sales_yearly,
+        updated_at,
         suppression_reason,
         case
             when email_cooldown_until is null then domain_cooldown_until
@@ -4713,10 +4717,10 @@ final as (
 
 select * from final;
 
--- ==== cold_email_staging.int_lead_scores (table, table) ====
+-- ==== cold_email_staging.int_lead_scores (table, view) ====
 -- depends on: cold_email_staging.stg_leads
 -- task: statement
-create or replace table `cold-email-local.cold_email_staging.int_lead_scores` as
+create or replace view `cold-email-local.cold_email_staging.int_lead_scores` as
 
 with
 
@@ -4768,10 +4772,10 @@ final as (
 
 select * from final;
 
--- ==== cold_email_staging.int_lead_segments (table, table) ====
+-- ==== cold_email_staging.int_lead_segments (table, view) ====
 -- depends on: cold_email_staging.stg_leads
 -- task: statement
-create or replace table `cold-email-local.cold_email_staging.int_lead_segments` as
+create or replace view `cold-email-local.cold_email_staging.int_lead_segments` as
 
 with
 
@@ -4788,7 +4792,9 @@ routed as (
         case
       when (leads.estimated_sales_yearly < 1000000 or leads.estimated_sales_yearly is null) then 'smb'
       when (leads.estimated_sales_yearly >= 1000000) then 'midsize'
-    end as segment
+    end as segment,
+        estimated_sales_yearly,
+        updated_at
 
     from leads
 
@@ -4802,7 +4808,9 @@ final as (
         case segment
       when 'smb' then '8c46e0c9-c1f9-4201-a8d6-6221bafeada6'
       when 'midsize' then '5ffbe8c3-dc0e-41e4-9999-48f00d2015df'
-    end as campaign_id
+    end as campaign_id,
+        estimated_sales_yearly,
+        updated_at
 
     from routed
 
@@ -4811,7 +4819,7 @@ final as (
 select * from final;
 
 -- ==== cold_email_staging.int_push_candidates (table, table) ====
--- depends on: cold_email_staging.int_domain_inventory, cold_email_staging.int_lead_eligibility, cold_email_staging.stg_leads
+-- depends on: cold_email_staging.int_domain_inventory, cold_email_staging.int_lead_eligibility
 -- task: statement
 create or replace table `cold-email-local.cold_email_staging.int_push_candidates` as
 
@@ -4821,12 +4829,6 @@ eligibility as (
 
     select * from `cold-email-local.cold_email_staging.int_lead_eligibility`
     where is_eligible
-
-),
-
-leads as (
-
-    select * from `cold-email-local.cold_email_staging.stg_leads`
 
 ),
 
@@ -4847,21 +4849,19 @@ enriched as (
         eligibility.score,
         eligibility.needs_verification,
         eligibility.verification_pending,
-        leads.estimated_sales_yearly,
-        leads.updated_at,
+        eligibility.estimated_sales_yearly,
+        eligibility.updated_at,
         coalesce(domains.open_slots, 1) as domain_open_slots,
         row_number() over (
             partition by eligibility.domain
             order by
                 eligibility.score desc nulls last,
-                leads.estimated_sales_yearly desc nulls last,
-                leads.updated_at desc nulls last,
+                eligibility.estimated_sales_yearly desc nulls last,
+                eligibility.updated_at desc nulls last,
                 eligibility.email asc nulls last
         ) as rank_in_domain
 
     from eligibility
-    inner join leads
-        on eligibility.email = leads.email
     left join domains
         on eligibility.domain = domains.domain
 
@@ -5461,7 +5461,8 @@ known_emails as (
         domain
     from leads
 
-    union distinct
+    -- union all: an email known twice matches twice, and variants keeps distinct rows (no 1M-row distinct).
+    union all
 
     select
         email,

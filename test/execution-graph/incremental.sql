@@ -4589,6 +4589,8 @@ joined as (
         segments.segment,
         segments.campaign_id,
         scores.score,
+        segments.estimated_sales_yearly,
+        segments.updated_at,
         coalesce(email_suppression.reason, domain_suppression.reason) as suppression_reason,
         in_flight.email is not null as is_in_flight,
         email_cooldowns.cooldown_until as email_cooldown_until,
@@ -4667,6 +4669,8 @@ final as (
         segment,
         campaign_id,
         score,
+        estimated_sales_yearly,
+        updated_at,
         suppression_reason,
         case
             when email_cooldown_until is null then domain_cooldown_until
@@ -4728,33 +4732,49 @@ leads as (
 
 known as (
 
-    select email
+    select
+        email,
+        rules_version
+
     from `cold-email-local.cold_email_staging.int_lead_flags`
-    where rules_version = '9f584ded'
+
+),
+
+compared as (
+
+    -- One join of the leads and the flags held (two anti-joins of 1M rows cost twice as much): emails
+    -- without flags from the current rules, and flagged emails stg_leads no longer has.
+    select
+        coalesce(leads.email, known.email) as email,
+        leads.domain,
+        leads.email is null as is_gone
+
+    from leads
+    full outer join known
+        on leads.email = known.email
+    where leads.email is null
+        or known.email is null
+        or coalesce(known.rules_version <> '9f584ded', true)
 
 ),
 
 new_leads as (
 
-    -- Emails without flags from the current rules.
-    select leads.*
+    select
+        email,
+        domain
 
-    from leads
-    left join known
-        on leads.email = known.email
-    where known.email is null
+    from compared
+    where not is_gone
 
 ),
 
 gone as (
 
-    -- Flagged emails stg_leads no longer has: merged with a NULL rules_version, then deleted (post_operations).
-    select flagged.email
-
-    from `cold-email-local.cold_email_staging.int_lead_flags` as flagged
-    left join leads
-        on flagged.email = leads.email
-    where leads.email is null
+    -- Merged with a NULL rules_version, then deleted (post_operations).
+    select email
+    from compared
+    where is_gone
 
 ),
 
@@ -4814,10 +4834,10 @@ when not matched then
   insert (`email`,`domain`,`is_valid_email`,`is_role_account`,`is_free_mail`,`is_disposable`,`rules_version`) values (`email`,`domain`,`is_valid_email`,`is_role_account`,`is_free_mail`,`is_disposable`,`rules_version`);
 delete from `cold-email-local.cold_email_staging.int_lead_flags` where rules_version is null;
 
--- ==== cold_email_staging.int_lead_scores (table, table) ====
+-- ==== cold_email_staging.int_lead_scores (table, view) ====
 -- depends on: cold_email_staging.stg_leads
 -- task: statement
-create or replace table `cold-email-local.cold_email_staging.int_lead_scores` as
+create or replace view `cold-email-local.cold_email_staging.int_lead_scores` as
 
 with
 
@@ -4869,10 +4889,10 @@ final as (
 
 select * from final;
 
--- ==== cold_email_staging.int_lead_segments (table, table) ====
+-- ==== cold_email_staging.int_lead_segments (table, view) ====
 -- depends on: cold_email_staging.stg_leads
 -- task: statement
-create or replace table `cold-email-local.cold_email_staging.int_lead_segments` as
+create or replace view `cold-email-local.cold_email_staging.int_lead_segments` as
 
 with
 
@@ -4889,7 +4909,9 @@ routed as (
         case
       when (leads.estimated_sales_yearly < 1000000 or leads.estimated_sales_yearly is null) then 'smb'
       when (leads.estimated_sales_yearly >= 1000000) then 'midsize'
-    end as segment
+    end as segment,
+        estimated_sales_yearly,
+        updated_at
 
     from leads
 
@@ -4903,7 +4925,9 @@ final as (
         case segment
       when 'smb' then '8c46e0c9-c1f9-4201-a8d6-6221bafeada6'
       when 'midsize' then '5ffbe8c3-dc0e-41e4-9999-48f00d2015df'
-    end as campaign_id
+    end as campaign_id,
+        estimated_sales_yearly,
+        updated_at
 
     from routed
 
@@ -4912,7 +4936,7 @@ final as (
 select * from final;
 
 -- ==== cold_email_staging.int_push_candidates (table, table) ====
--- depends on: cold_email_staging.int_domain_inventory, cold_email_staging.int_lead_eligibility, cold_email_staging.stg_leads
+-- depends on: cold_email_staging.int_domain_inventory, cold_email_staging.int_lead_eligibility
 -- task: statement
 create or replace table `cold-email-local.cold_email_staging.int_push_candidates` as
 
@@ -4922,12 +4946,6 @@ eligibility as (
 
     select * from `cold-email-local.cold_email_staging.int_lead_eligibility`
     where is_eligible
-
-),
-
-leads as (
-
-    select * from `cold-email-local.cold_email_staging.stg_leads`
 
 ),
 
@@ -4948,21 +4966,19 @@ enriched as (
         eligibility.score,
         eligibility.needs_verification,
         eligibility.verification_pending,
-        leads.estimated_sales_yearly,
-        leads.updated_at,
+        eligibility.estimated_sales_yearly,
+        eligibility.updated_at,
         coalesce(domains.open_slots, 1) as domain_open_slots,
         row_number() over (
             partition by eligibility.domain
             order by
                 eligibility.score desc nulls last,
-                leads.estimated_sales_yearly desc nulls last,
-                leads.updated_at desc nulls last,
+                eligibility.estimated_sales_yearly desc nulls last,
+                eligibility.updated_at desc nulls last,
                 eligibility.email asc nulls last
         ) as rank_in_domain
 
     from eligibility
-    inner join leads
-        on eligibility.email = leads.email
     left join domains
         on eligibility.domain = domains.domain
 
@@ -5571,7 +5587,8 @@ known_emails as (
         domain
     from leads
 
-    union distinct
+    -- union all: an email known twice matches twice, and variants keeps distinct rows (no 1M-row distinct).
+    union all
 
     select
         email,
@@ -6847,27 +6864,38 @@ known as (
 
 ),
 
-changed as (
+compared as (
 
-    -- New fingerprints (new or edited rows) and fingerprints whose number of copies changed.
-    select counted.row_hash
+    -- One join of the fingerprints now and those held (two anti-joins of 1M rows cost twice as much):
+    -- new fingerprints (new or edited rows), fingerprints whose number of copies changed, and
+    -- fingerprints no raw row has any more.
+    select
+        coalesce(counted.row_hash, known.row_hash) as row_hash,
+        counted.row_hash is null as is_gone
 
     from counted
-    left join known
+    full outer join known
         on counted.row_hash = known.row_hash
-    where known.row_hash is null or known.raw_rows <> counted.raw_rows
+    where counted.row_hash is null
+        or known.row_hash is null
+        or known.raw_rows <> counted.raw_rows
+
+),
+
+changed as (
+
+    select row_hash
+    from compared
+    where not is_gone
 
 ),
 
 gone as (
 
-    -- Fingerprints no raw row has any more: merged with raw_rows = 0, then deleted (post_operations).
-    select known.row_hash
-
-    from known
-    left join counted
-        on known.row_hash = counted.row_hash
-    where counted.row_hash is null
+    -- Merged with raw_rows = 0, then deleted (post_operations).
+    select row_hash
+    from compared
+    where is_gone
 
 ),
 
@@ -7062,29 +7090,39 @@ people as (
 
 ),
 
-changed as (
+compared as (
 
-    -- People who are new, or whose rows were added, edited, duplicated or removed.
-    select people.email_key
+    -- One join of the people now and the people held (two anti-joins of 1M rows cost twice as much):
+    -- the people who are new, or whose rows were added, edited, duplicated or removed, and those no
+    -- cleaned row has any more.
+    select
+        coalesce(people.email_key, known.email_key) as email_key,
+        people.email_key is null as is_gone
 
     from people
-    left join known
+    full outer join known
         on people.email_key = known.email_key
-    where known.email_key is null
+    where people.email_key is null
+        or known.email_key is null
         or known.rows_fingerprint <> people.rows_fingerprint
         or known.source_rows <> people.source_rows
 
 ),
 
+changed as (
+
+    select email_key
+    from compared
+    where not is_gone
+
+),
+
 gone as (
 
-    -- People no cleaned row has any more: merged with source_rows = 0, then deleted (post_operations).
-    select known.email_key
-
-    from known
-    left join people
-        on known.email_key = people.email_key
-    where people.email_key is null
+    -- Merged with source_rows = 0, then deleted (post_operations).
+    select email_key
+    from compared
+    where is_gone
 
 ),
 

@@ -109,6 +109,8 @@ joined as (
         segments.segment,
         segments.campaign_id,
         scores.score,
+        segments.estimated_sales_yearly,
+        segments.updated_at,
         coalesce(email_suppression.reason, domain_suppression.reason) as suppression_reason,
         in_flight.email is not null as is_in_flight,
         email_cooldowns.cooldown_until as email_cooldown_until,
@@ -187,6 +189,8 @@ final as (
         segment,
         campaign_id,
         score,
+        estimated_sales_yearly,
+        updated_at,
         suppression_reason,
         case
             when email_cooldown_until is null then domain_cooldown_until

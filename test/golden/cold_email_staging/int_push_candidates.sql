@@ -7,12 +7,6 @@ eligibility as (
 
 ),
 
-leads as (
-
-    select * from `cold-email-local.cold_email_staging.stg_leads`
-
-),
-
 domains as (
 
     select * from `cold-email-local.cold_email_staging.int_domain_inventory`
@@ -30,21 +24,19 @@ enriched as (
         eligibility.score,
         eligibility.needs_verification,
         eligibility.verification_pending,
-        leads.estimated_sales_yearly,
-        leads.updated_at,
+        eligibility.estimated_sales_yearly,
+        eligibility.updated_at,
         coalesce(domains.open_slots, 1) as domain_open_slots,
         row_number() over (
             partition by eligibility.domain
             order by
                 eligibility.score desc nulls last,
-                leads.estimated_sales_yearly desc nulls last,
-                leads.updated_at desc nulls last,
+                eligibility.estimated_sales_yearly desc nulls last,
+                eligibility.updated_at desc nulls last,
                 eligibility.email asc nulls last
         ) as rank_in_domain
 
     from eligibility
-    inner join leads
-        on eligibility.email = leads.email
     left join domains
         on eligibility.domain = domains.domain
 

@@ -27,7 +27,8 @@ known_emails as (
         domain
     from leads
 
-    union distinct
+    -- union all: an email known twice matches twice, and variants keeps distinct rows (no 1M-row distinct).
+    union all
 
     select
         email,
