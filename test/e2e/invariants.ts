@@ -87,7 +87,15 @@ export function summarise(rows: ChangeRow[]): Map<string, ActionSummary> {
       continue;
     }
     cur.firstAt = Math.min(cur.firstAt, at);
-    if (at > cur.finalAt || (at === cur.finalAt && cur.finalState === "intent" && r.state !== "intent")) {
+    // The engine's rule (stg_sync_actions, engine/src/sync/apply-history.ts): a final row beats an
+    // intent whatever the stamps say; between two finals, or two intents, the later stamp wins. A retry
+    // of the same pull's tables may write a second intent for an action already settled (a verification
+    // done again) and die before its final row; the settled state stands, and the consistency check
+    // below still catches a retry that changed Instantly unrecorded.
+    const rank = (state: string) => (state === "intent" ? 0 : 1);
+    const later =
+      rank(r.state) > rank(cur.finalState) || (rank(r.state) === rank(cur.finalState) && at > cur.finalAt);
+    if (later) {
       cur.finalState = r.state;
       cur.finalAt = at;
     }
