@@ -26,3 +26,9 @@ export async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
 export function report(bench: string, caseName: string, metrics: Record<string, number | string>): void {
   console.log(`BENCH ${JSON.stringify({ bench, case: caseName, metrics })}`);
 }
+
+/** CPU time in ms since `before` (process.cpuUsage; DuckDB's threads included): steadier than wall time on a shared machine. */
+export function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return Math.round((used.user + used.system) / 1000);
+}

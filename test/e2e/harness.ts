@@ -14,6 +14,7 @@ import { type NotifySink, startNotifySink } from "../../engine/src/sandbox/notif
 import type { FaultConfig, SandboxOptions } from "../../engine/src/sandbox/options.ts";
 import { type Sandbox, startSandbox } from "../../engine/src/sandbox/server.ts";
 import { openDuckDb } from "../../engine/src/warehouse/duckdb.ts";
+import { machineClockEnv } from "../setup/fake-clock.ts";
 
 export { prng } from "../setup/prng.ts";
 
@@ -429,14 +430,6 @@ export function makeProject(dir: string, vars: Record<string, string>, settingsT
   for (const [key, value] of Object.entries(vars)) doc.setIn(["vars", key], value);
   writeFileSync(path.join(projectDir, "workflow_settings.yaml"), doc.toString());
   return projectDir;
-}
-
-/** TZ and libfaketime's variables, when set: what makes a child see the same date as this process. */
-function machineClockEnv(): Record<string, string | undefined> {
-  const names = ["TZ", "LD_PRELOAD", "FAKETIME", "DONT_FAKE_MONOTONIC"];
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => names.includes(name) || name.startsWith("FAKETIME_")),
-  );
 }
 
 /** Lines of a CLI result, for failure messages. */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import WebSocket from "ws";
+import { withoutFakeClock } from "../setup/fake-clock.ts";
 
 /**
  * A real headless Chromium driven over the DevTools protocol (a WebSocket, the `ws` package): load a
@@ -217,14 +218,4 @@ export class HeadlessChromium {
       console.warn(`could not remove Chromium's temp profile ${this.profile}: ${(error as Error).message}`);
     }
   }
-}
-
-/** The environment minus libfaketime's preload and settings. */
-function withoutFakeClock(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(env).filter(
-      ([name, value]) =>
-        !name.startsWith("FAKETIME") && !(name === "LD_PRELOAD" && value?.includes("faketime")),
-    ),
-  );
 }
